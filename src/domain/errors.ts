@@ -65,6 +65,8 @@ export const ERROR_CATALOG = {
   upstream_protocol_error: { status: 502, type: 'server_error', openaiCode: 'upstream_protocol_error', retryable: true },
   upstream_not_configured: { status: 503, type: 'service_unavailable_error', openaiCode: 'upstream_not_configured', retryable: false },
 
+  /** The client went away before we answered (nginx's 499); recorded in the ledger, never sent. */
+  client_closed_request: { status: 499, type: 'invalid_request_error', openaiCode: 'client_closed_request', retryable: false },
   internal: { status: 500, type: 'server_error', openaiCode: 'internal_error', retryable: true },
 } as const satisfies Record<string, CatalogEntry>;
 

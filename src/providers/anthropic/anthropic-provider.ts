@@ -1,0 +1,217 @@
+/**
+ * The Anthropic Messages API behind the ChatProvider interface. Owns: headers, timeouts until the
+ * response starts, turning non-200 answers and network failures into GatewayErrors. It never
+ * retries (the service does, before the first byte reaches the client) and never logs secrets.
+ *
+ * @see ../shared/protocol.md §3.1 (headers), §4.3 (errors), §6.7 (mapping)
+ */
+import type { Secret } from '../../config/secret.ts';
+import { GatewayError } from '../../domain/errors.ts';
+import type { Message, MessagesRequest, StreamEvent } from '../../protocol/anthropic/messages.ts';
+import { decodeAnthropicEvents } from '../../sse/decode-anthropic-events.ts';
+import { mapUpstreamError } from '../../translate/error/map-upstream-error.ts';
+import type { ChatProvider, UpstreamMeta } from '../chat-provider.ts';
+import type { Transport, TransportResponse } from '../transport/transport.ts';
+
+export interface AnthropicProviderOptions {
+  baseUrl: string;
+  apiKey: Secret | null;
+  version: string;
+  transport: Transport;
+  /** Non-stream: the whole call. Stream: until response headers. */
+  timeoutMs: number;
+}
+
+export function createAnthropicProvider(options: AnthropicProviderOptions): ChatProvider {
+  const url = `${options.baseUrl}/v1/messages`;
+
+  async function send(request: MessagesRequest, clientSignal: AbortSignal, accept: string, deadline: AbortController): Promise<TransportResponse> {
+    if (options.apiKey === null) {
+      throw new GatewayError(
+        'upstream_not_configured',
+        'The gateway has no upstream credential: set ANTHROPIC_API_KEY on the Portico server.',
+      );
+    }
+    const onClientAbort = (): void => deadline.abort(CLIENT_GONE);
+    if (clientSignal.aborted) throw clientClosed();
+    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    try {
+      return await options.transport({
+        url,
+        headers: {
+          'x-api-key': options.apiKey.reveal(),
+          'anthropic-version': options.version,
+          'content-type': 'application/json',
+          accept,
+        },
+        body: JSON.stringify(request),
+        signal: deadline.signal,
+      });
+    } catch (error) {
+      throw networkError(error, deadline.signal, options.timeoutMs);
+    } finally {
+      clientSignal.removeEventListener('abort', onClientAbort);
+    }
+  }
+
+  async function failIfNotOk(response: TransportResponse): Promise<void> {
+    if (response.status === 200) return;
+    let body: unknown;
+    try {
+      const text = await response.text(1024 * 1024);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    } catch {
+      body = null;
+    }
+    throw mapUpstreamError(response.status, body, headersOf(response));
+  }
+
+  return {
+    async createMessage(request, signal) {
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(TIMEOUT), options.timeoutMs);
+      const relay = (): void => deadline.abort(CLIENT_GONE);
+      signal.addEventListener('abort', relay, { once: true });
+      try {
+        const response = await send(request, signal, 'application/json', deadline);
+        const meta = metaOf(response);
+        await failIfNotOk(response);
+        let text: string;
+        try {
+          text = await response.text(64 * 1024 * 1024);
+        } catch (error) {
+          throw networkError(error, deadline.signal, options.timeoutMs);
+        }
+        let message: Message;
+        try {
+          message = JSON.parse(text) as Message;
+        } catch {
+          throw new GatewayError('upstream_protocol_error', 'The upstream returned a body that is not valid JSON.', {
+            upstreamRequestId: meta.requestId ?? undefined,
+          });
+        }
+        if (message === null || typeof message !== 'object' || !Array.isArray(message.content)) {
+          throw new GatewayError('upstream_protocol_error', 'The upstream returned an unexpected message shape.');
+        }
+        return { message, meta };
+      } finally {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', relay);
+      }
+    },
+
+    async streamMessage(request, signal) {
+      const deadline = new AbortController();
+      const timer = setTimeout(() => deadline.abort(TIMEOUT), options.timeoutMs);
+      // The client's signal keeps cancelling the upstream for the life of the stream.
+      const relay = (): void => deadline.abort(CLIENT_GONE);
+      signal.addEventListener('abort', relay, { once: true });
+      let response: TransportResponse;
+      try {
+        response = await send({ ...request, stream: true }, signal, 'text/event-stream', deadline);
+        await failIfNotOk(response);
+      } catch (error) {
+        signal.removeEventListener('abort', relay);
+        throw error;
+      } finally {
+        clearTimeout(timer);
+      }
+      const meta = metaOf(response);
+      const contentType = response.header('content-type') ?? '';
+      if (!contentType.includes('text/event-stream')) {
+        response.cancel();
+        signal.removeEventListener('abort', relay);
+        throw new GatewayError('upstream_protocol_error', `The upstream answered a stream request with content-type "${contentType}".`, {
+          upstreamRequestId: meta.requestId ?? undefined,
+        });
+      }
+      const events = decodeAnthropicEvents(response.body);
+      return { events: releasing(events, () => signal.removeEventListener('abort', relay), response), meta };
+    },
+  };
+}
+
+const CLIENT_GONE = Symbol('client-gone');
+const TIMEOUT = Symbol('timeout');
+
+function clientClosed(): GatewayError {
+  return new GatewayError('client_closed_request', 'The client closed the request.');
+}
+
+function networkError(error: unknown, signal: AbortSignal, timeoutMs: number): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (signal.aborted && signal.reason === CLIENT_GONE) return clientClosed();
+  if (signal.aborted && signal.reason === TIMEOUT) {
+    return new GatewayError('upstream_timeout', `The upstream did not answer within ${timeoutMs} ms.`);
+  }
+  const code = (error as { code?: string } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code;
+  return new GatewayError('upstream_unreachable', `Could not reach the upstream${code ? ` (${code})` : ''}.`, { cause: error });
+}
+
+function metaOf(response: TransportResponse): UpstreamMeta {
+  return { status: response.status, requestId: response.header('request-id') };
+}
+
+function headersOf(response: TransportResponse): Headers {
+  const headers = new Headers();
+  for (const name of UPSTREAM_HEADERS_OF_INTEREST) {
+    const value = response.header(name);
+    if (value !== null) headers.set(name, value);
+  }
+  return headers;
+}
+
+const UPSTREAM_HEADERS_OF_INTEREST = [
+  'request-id',
+  'retry-after',
+  'x-should-retry',
+  'anthropic-ratelimit-requests-limit',
+  'anthropic-ratelimit-requests-remaining',
+  'anthropic-ratelimit-requests-reset',
+  'anthropic-ratelimit-tokens-limit',
+  'anthropic-ratelimit-tokens-remaining',
+  'anthropic-ratelimit-tokens-reset',
+  'anthropic-ratelimit-input-tokens-limit',
+  'anthropic-ratelimit-input-tokens-remaining',
+  'anthropic-ratelimit-input-tokens-reset',
+  'anthropic-ratelimit-output-tokens-limit',
+  'anthropic-ratelimit-output-tokens-remaining',
+  'anthropic-ratelimit-output-tokens-reset',
+];
+
+/** Wraps the event iterator so that finishing or abandoning it releases the upstream connection. */
+function releasing(events: AsyncIterable<StreamEvent>, release: () => void, response: TransportResponse): AsyncIterable<StreamEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const iterator = events[Symbol.asyncIterator]();
+      let finished = false;
+      const finish = (): void => {
+        if (finished) return;
+        finished = true;
+        release();
+        response.cancel();
+      };
+      return {
+        async next() {
+          try {
+            const result = await iterator.next();
+            if (result.done) finish();
+            return result;
+          } catch (error) {
+            finish();
+            throw error;
+          }
+        },
+        async return() {
+          finish();
+          await iterator.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,112 @@
+/**
+ * Node entry point (`npm start`): env → config → deps → HTTP server; graceful shutdown.
+ * The only place (with config/) that reads process.env or touches the file system for setup.
+ */
+import { serve } from '@hono/node-server';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { buildDeps } from '../../config/build-deps.ts';
+import { ConfigError, parseConfig, type PortiCoFileConfig } from '../../config/config.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { createUndiciTransport } from './undici-transport.ts';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  let config;
+  try {
+    config = parseConfig(env, readConfigFile(env.PORTICO_CONFIG));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`portico: configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  config = { ...config, dataDir };
+
+  const masterKey = config.masterKey?.reveal() ?? loadOrCreateMasterKey(dataDir, logger);
+  if (!config.anthropicApiKey) {
+    logger.warn(
+      'ANTHROPIC_API_KEY is not set: the gateway starts, but every completion answers 503 upstream_not_configured until it is set.',
+    );
+  }
+
+  const { transport, close: closeTransport } = createUndiciTransport({ connections: config.upstreamConnections });
+  const built = await buildDeps({ config, masterKey, transport, logger, version: packageVersion() });
+
+  const server = serve({ fetch: built.fetch, port: config.port, hostname: config.host, overrideGlobalObjects: false }, (info: AddressInfo) => {
+    logger.info(
+      { port: info.port, host: config.host, storage: built.storageDescription, upstream: config.anthropicBaseUrl },
+      `Portico listening on http://${config.host}:${info.port}`,
+    );
+  });
+  // Long streams and slow clients: the defaults (5 min request timeout) would cut them.
+  const httpServer = server as unknown as { requestTimeout: number; headersTimeout: number; keepAliveTimeout: number };
+  httpServer.requestTimeout = 0;
+  httpServer.headersTimeout = 60_000;
+  httpServer.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const force = setTimeout(() => process.exit(0), 10_000);
+    force.unref();
+    server.close(async () => {
+      await built.close().catch((error: unknown) => logger.error({ err: error }, 'storage close failed'));
+      await closeTransport().catch(() => undefined);
+      process.exit(0);
+    });
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+function readConfigFile(path: string | undefined): PortiCoFileConfig {
+  const file = path ?? (existsSync('portico.config.json') ? 'portico.config.json' : undefined);
+  if (!file) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as PortiCoFileConfig;
+  } catch (error) {
+    throw new ConfigError(`cannot read config file ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** PORTICO_MASTER_KEY unset: generate one on first start, keep it in the data dir, print it once. */
+function loadOrCreateMasterKey(dataDir: string, logger: { info(obj: object, msg: string): void }): string {
+  const path = join(dataDir, 'master-key');
+  if (existsSync(path)) {
+    const key = readFileSync(path, 'utf8').trim();
+    if (key) {
+      logger.info({ path }, 'using the master key stored in the data dir');
+      return key;
+    }
+  }
+  const key = `sk-portico-master-${randomBytes(24).toString('base64url')}`;
+  writeFileSync(path, key + '\n', { mode: 0o600 });
+  // Printed once, on purpose, outside the structured log (which never carries secrets).
+  process.stdout.write(
+    `\n  Portico generated a master key (shown once; stored in ${path}):\n\n    ${key}\n\n  Set PORTICO_MASTER_KEY to choose your own.\n\n`,
+  );
+  return key;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`portico: failed to start: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exit(1);
+});

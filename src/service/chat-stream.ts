@@ -1,0 +1,256 @@
+/**
+ * The streaming side of POST /v1/chat/completions: n upstream Anthropic streams (n = 1 almost
+ * always) → the pure reducer per choice → OpenAI SSE bytes, pulled by the client (backpressure:
+ * nothing is read from upstream faster than the client takes it; memory per stream is bounded).
+ *
+ * Guarantees (tested in test/e2e/faults.e2e.test.ts):
+ * - Retries happen only while opening the upstream streams, before any byte reached the client.
+ * - The ledger record is durable before the last bytes (`[DONE]`) are sent.
+ * - An upstream `error` event, malformed SSE, a reset, an EOF without message_stop or an upstream
+ *   silent past the idle timeout end the stream with an in-band OpenAI error payload and no
+ *   finish_reason: never a clean finish.
+ * - SSE comment keep-alives flow while the upstream is silent.
+ * - The client going away aborts every upstream request at once and is recorded as cancelled,
+ *   with the tokens produced until then.
+ */
+import { GatewayError, isGatewayError } from '../domain/errors.ts';
+import type { StreamEvent } from '../protocol/anthropic/messages.ts';
+import type { ChatCompletionChunk, CompletionUsage } from '../protocol/openai/chat-completion.ts';
+import { encodeSseData, encodeSseError, SSE_DONE, SSE_KEEPALIVE } from '../sse/encode-sse.ts';
+import { serializeChunk } from '../translate/stream/chunk.ts';
+import { finishChunk, usageChunk } from '../translate/stream/finish-stream.ts';
+import { reduceStreamEvent } from '../translate/stream/reduce-stream-event.ts';
+import { createStreamState, type StreamState } from '../translate/stream/stream-state.ts';
+import { endOfStreamError, streamUsage } from '../translate/stream/stream-usage.ts';
+import { sumUsage } from '../translate/response/map-usage.ts';
+import type { ChatServiceDeps } from './service-deps.ts';
+import { settle, SYSTEM_FINGERPRINT, withCost, type RequestContext } from './chat-completions.ts';
+import { withRetries } from './retry.ts';
+
+const encoder = new TextEncoder();
+const KEEPALIVE_BYTES = encoder.encode(SSE_KEEPALIVE);
+
+type Next = { choice: number; result: IteratorResult<StreamEvent> } | { choice: number; error: unknown };
+
+export async function openChatStream(deps: ChatServiceDeps, context: RequestContext): Promise<ReadableStream<Uint8Array>> {
+  const translated = context.translated!;
+  const { call } = context;
+  const upstream = new AbortController();
+  const relay = (): void => upstream.abort();
+  call.signal.addEventListener('abort', relay, { once: true });
+
+  const started = deps.clock();
+  const opening = await Promise.allSettled(
+    Array.from({ length: translated.n }, () =>
+      withRetries(
+        () => deps.provider.streamMessage(translated.anthropic, upstream.signal),
+        deps.settings.retry,
+        upstream.signal,
+        (error) => {
+          deps.telemetry.upstreamError(error.code);
+          context.retries++;
+          deps.telemetry.retry();
+        },
+      ),
+    ),
+  );
+  const failed = opening.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    upstream.abort();
+    for (const outcome of opening) if (outcome.status === 'fulfilled') void outcome.value.events[Symbol.asyncIterator]().return?.();
+    call.signal.removeEventListener('abort', relay);
+    const reason = (failed as PromiseRejectedResult).reason;
+    if (call.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request.');
+    if (isGatewayError(reason) && reason.code !== 'client_closed_request') deps.telemetry.upstreamError(reason.code);
+    throw reason;
+  }
+  context.upstreamWaitMs = deps.clock() - started;
+  const opened = opening.map((outcome) => (outcome as PromiseFulfilledResult<Awaited<ReturnType<typeof deps.provider.streamMessage>>>).value);
+  const upstreamRequestId = opened.map((o) => o.meta.requestId).filter(Boolean).join(',') || null;
+
+  const id = `chatcmpl-${deps.newId()}`;
+  const created = Math.floor(call.receivedAt / 1000);
+  const includeUsage = translated.includeUsage;
+  const states: StreamState[] = opened.map((_, index) =>
+    createStreamState({
+      id,
+      created,
+      model: translated.requestedModel,
+      includeUsage,
+      choiceIndex: index,
+      jsonToolName: translated.jsonToolName,
+      systemFingerprint: SYSTEM_FINGERPRINT,
+    }),
+  );
+  const iterators = opened.map((o) => o.events[Symbol.asyncIterator]());
+  const pending: Array<Promise<Next> | null> = iterators.map(() => null);
+  const active = new Set(iterators.map((_, index) => index));
+
+  let ttftMs: number | null = null;
+  let ended = false;
+  let idleTimedOut = false;
+  let lastUpstreamAt = deps.clock();
+  let lastWriteAt = lastUpstreamAt;
+  let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
+  deps.telemetry.streamOpened();
+
+  const tick = Math.max(1, Math.min(deps.settings.keepAliveMs, deps.settings.streamIdleTimeoutMs));
+  const timer = setInterval(() => {
+    const now = deps.clock();
+    if (now - lastUpstreamAt >= deps.settings.streamIdleTimeoutMs) {
+      idleTimedOut = true;
+      upstream.abort(); // the pending read rejects; pull turns it into an in-band timeout error
+    } else if (now - lastWriteAt >= deps.settings.keepAliveMs && controllerRef) {
+      lastWriteAt = now;
+      try {
+        controllerRef.enqueue(KEEPALIVE_BYTES);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }, tick);
+  (timer as { unref?: () => void }).unref?.();
+
+  function cleanup(): void {
+    if (ended) return;
+    ended = true;
+    clearInterval(timer);
+    call.signal.removeEventListener('abort', relay);
+    upstream.abort();
+    for (const iterator of iterators) void iterator.return?.().catch(() => undefined);
+    deps.telemetry.streamClosed();
+  }
+
+  function usageSoFar(): { usage: CompletionUsage; raw: unknown[] } {
+    const parts = states.map(streamUsage);
+    return { usage: parts.map((p) => p.usage).reduce(sumUsage), raw: parts.map((p) => p.raw) };
+  }
+
+  function nextEvent(): Promise<Next> {
+    if (iterators.length === 1) {
+      return iterators[0]!.next().then(
+        (result) => ({ choice: 0, result }),
+        (error: unknown) => ({ choice: 0, error }),
+      );
+    }
+    for (const index of active) {
+      pending[index] ??= iterators[index]!.next().then(
+        (result) => ({ choice: index, result }),
+        (error: unknown) => ({ choice: index, error }),
+      );
+    }
+    return Promise.race([...active].map((index) => pending[index]!));
+  }
+
+  function asGatewayError(error: unknown): GatewayError {
+    if (idleTimedOut) {
+      return new GatewayError('upstream_timeout', `The upstream sent nothing for ${deps.settings.streamIdleTimeoutMs} ms.`);
+    }
+    if (isGatewayError(error)) return error;
+    return new GatewayError('upstream_unreachable', 'The upstream connection failed mid-stream.', { cause: error });
+  }
+
+  async function fail(controller: ReadableStreamDefaultController<Uint8Array>, error: GatewayError): Promise<void> {
+    const { usage, raw } = usageSoFar();
+    cleanup();
+    deps.telemetry.upstreamError(error.code);
+    await settle(deps, context, { status: 200, errorCode: error.code, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
+    controller.enqueue(encoder.encode(encodeSseError(error) + SSE_DONE));
+    controller.close();
+  }
+
+  async function complete(controller: ReadableStreamDefaultController<Uint8Array>, finishedLast: number): Promise<void> {
+    const { usage, raw } = usageSoFar();
+    cleanup();
+    const cost = await settle(deps, context, { status: 200, errorCode: null, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
+    const finalUsage = withCost(usage, cost);
+    const last = states[finishedLast]!;
+    const finish: ChatCompletionChunk = finishChunk(last);
+    // Default mode: usage rides on the final chunk, as the seed shows. include_usage: OpenAI's
+    // separate `choices: []` chunk, exactly once.
+    let text: string;
+    if (includeUsage) {
+      text = encodeSseData(serializeChunk(last, finish)) + encodeSseData(JSON.stringify(usageChunk(last.context, finalUsage)));
+    } else {
+      finish.usage = finalUsage;
+      text = encodeSseData(serializeChunk(last, finish));
+    }
+    controller.enqueue(encoder.encode(text + SSE_DONE));
+    controller.close();
+  }
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controllerRef = controller;
+      },
+      async pull(controller) {
+        // Loop until something was enqueued: a pull that enqueues nothing is not called again.
+        while (!ended) {
+          const next = await nextEvent();
+          if (ended) return;
+          lastUpstreamAt = deps.clock();
+          if ('error' in next) return fail(controller, asGatewayError(next.error));
+          const { choice, result } = next;
+          pending[choice] = null;
+          const state = states[choice]!;
+          if (result.done) {
+            const error = endOfStreamError(state) ?? (idleTimedOut ? asGatewayError(null) : null);
+            if (error) return fail(controller, error);
+            active.delete(choice);
+            if (active.size === 0) return complete(controller, choice);
+            continue;
+          }
+          const step = reduceStreamEvent(state, result.value);
+          let text = '';
+          for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
+          if (ttftMs === null && text !== '' && hasContent(step.chunks)) ttftMs = deps.clock() - call.receivedAt;
+          if (step.error) {
+            if (text) controller.enqueue(encoder.encode(text));
+            return fail(controller, step.error);
+          }
+          if (step.done) {
+            active.delete(choice);
+            if (text) controller.enqueue(encoder.encode(text));
+            if (active.size === 0) return complete(controller, choice);
+            // Another choice is still streaming: this one's finish chunk goes out now.
+            controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
+            // Its upstream may still send bytes after message_stop; stop reading it.
+            void iterators[choice]!.return?.().catch(() => undefined);
+            lastWriteAt = deps.clock();
+            return;
+          }
+          if (text) {
+            controller.enqueue(encoder.encode(text));
+            lastWriteAt = lastUpstreamAt;
+            return;
+          }
+        }
+      },
+      async cancel() {
+        // The client went away: stop the upstream now, bill what was produced.
+        if (ended) return;
+        const { usage, raw } = usageSoFar();
+        cleanup();
+        await settle(deps, context, {
+          status: 200,
+          errorCode: 'client_closed_request',
+          cancelled: true,
+          usage,
+          rawUsage: raw,
+          ttftMs,
+          upstreamRequestId,
+        });
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+function hasContent(chunks: ChatCompletionChunk[]): boolean {
+  for (const chunk of chunks) {
+    const delta = chunk.choices[0]?.delta;
+    if (delta && ((delta.content !== undefined && delta.content !== '' && delta.content !== null) || delta.tool_calls || delta.reasoning_content)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,176 @@
+/**
+ * Every upstream fault has one defined, OpenAI-shaped outcome, and none hangs or kills the process.
+ * Before the first byte: a status and an error envelope. After it: an in-band error payload and no
+ * clean finish_reason.
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import OpenAI from 'openai';
+import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+
+let fake: FakeAnthropic;
+let gateway: RunningGateway;
+let client: OpenAI;
+
+before(async () => {
+  fake = await startFakeAnthropic();
+  gateway = await startGateway({
+    upstreamUrl: fake.url,
+    env: {
+      PORTICO_UPSTREAM_TIMEOUT_MS: '1500',
+      PORTICO_STREAM_IDLE_TIMEOUT_MS: '1500',
+      PORTICO_KEEPALIVE_MS: '200',
+      PORTICO_MAX_RETRIES: '2',
+    },
+  });
+  client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
+});
+after(async () => {
+  await gateway.close();
+  await fake.close();
+});
+beforeEach(() => fake.reset());
+
+const ask = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'hi' }] };
+
+async function post(body: unknown): Promise<Response> {
+  return fetch(`${gateway.baseURL}/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Reads a raw SSE body to the end; returns the `data:` payloads and whether comments were seen. */
+async function readSse(response: Response): Promise<{ data: string[]; comments: number; raw: string }> {
+  const raw = await response.text();
+  const data: string[] = [];
+  let comments = 0;
+  for (const event of raw.split('\n\n')) {
+    if (event.startsWith(':')) comments++;
+    else if (event.startsWith('data: ')) data.push(event.slice(6));
+  }
+  return { data, comments, raw };
+}
+
+describe('before the first byte', () => {
+  test('500 then success: retried transparently', async () => {
+    fake.enqueue({ kind: 'status', status: 500, errorType: 'api_error', message: 'Internal server error' });
+    const completion = await client.chat.completions.create(ask);
+    assert.equal(completion.choices[0]!.finish_reason, 'stop');
+    assert.equal(fake.requests.length, 2);
+  });
+
+  test('529 overloaded, every attempt: 503, distinguishable from a rate limit', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue({ kind: 'status', status: 529, errorType: 'overloaded_error', message: 'Overloaded' });
+    const response = await post(ask);
+    assert.equal(response.status, 503);
+    const body = (await response.json()) as { error: { code: string; type: string } };
+    assert.equal(body.error.code, 'server_is_overloaded');
+    assert.equal(fake.requests.length, 3);
+  });
+
+  test('429 with retry-after: forwarded with the rate-limit headers once retries are spent', async () => {
+    for (let i = 0; i < 3; i++) {
+      fake.enqueue({
+        kind: 'status',
+        status: 429,
+        errorType: 'rate_limit_error',
+        message: 'Number of request tokens has exceeded your per-minute rate limit',
+        headers: { 'retry-after': '0', 'anthropic-ratelimit-requests-limit': '50', 'anthropic-ratelimit-requests-remaining': '0' },
+      });
+    }
+    const response = await post(ask);
+    assert.equal(response.status, 429);
+    assert.ok(response.headers.get('retry-after') !== null);
+    const body = (await response.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'rate_limit_exceeded');
+  });
+
+  test('upstream 401 is the gateway credential fault: 502, never the client 401', async () => {
+    fake.enqueue({ kind: 'status', status: 401, errorType: 'authentication_error', message: 'invalid x-api-key' });
+    const response = await post(ask);
+    assert.equal(response.status, 502);
+    const body = (await response.json()) as { error: { code: string } };
+    assert.equal(body.error.code, 'upstream_authentication_error');
+  });
+
+  test('upstream 400 message is carried through', async () => {
+    fake.enqueue({ kind: 'status', status: 400, errorType: 'invalid_request_error', message: 'prompt is too long: 300000 tokens > 200000 maximum' });
+    const response = await post(ask);
+    assert.equal(response.status, 400);
+    const body = (await response.json()) as { error: { message: string; code: string } };
+    assert.match(body.error.message, /prompt is too long/);
+    assert.equal(body.error.code, 'context_length_exceeded');
+  });
+
+  test('connection reset on every attempt: 502', async () => {
+    for (let i = 0; i < 3; i++) fake.enqueue({ kind: 'reset' });
+    const response = await post(ask);
+    assert.equal(response.status, 502);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'upstream_connection_error');
+  });
+
+  test('an upstream that never answers: 504 after the timeout', async () => {
+    fake.enqueue({ kind: 'hang' });
+    const response = await post(ask);
+    assert.equal(response.status, 504);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'timeout');
+  });
+
+  test('a stream request that never gets headers: 504 too', async () => {
+    fake.enqueue({ kind: 'hang' });
+    const response = await post({ ...ask, stream: true });
+    assert.equal(response.status, 504);
+  });
+});
+
+describe('after the first byte', () => {
+  for (const scenario of [
+    { kind: 'midstream-error', afterDeltas: 1, errorType: 'overloaded_error' } as const,
+    { kind: 'midstream-error', afterDeltas: 1, errorType: 'api_error' } as const,
+    { kind: 'eof-without-stop', afterDeltas: 2 } as const,
+    { kind: 'malformed-sse', afterDeltas: 1 } as const,
+  ]) {
+    test(`${scenario.kind}${'errorType' in scenario ? ` (${scenario.errorType})` : ''}: in-band error, [DONE], no finish_reason`, async () => {
+      fake.enqueue(scenario);
+      const response = await post({ ...ask, stream: true });
+      assert.equal(response.status, 200);
+      const { data } = await readSse(response);
+      assert.equal(data.at(-1), '[DONE]');
+      const errorPayload = JSON.parse(data.at(-2)!) as { error: { message: string; type: string; param: unknown; code: unknown } };
+      assert.ok(errorPayload.error.message);
+      assert.ok(errorPayload.error.type);
+      for (const payload of data.slice(0, -2)) {
+        const chunk = JSON.parse(payload) as OpenAI.ChatCompletionChunk;
+        assert.equal(chunk.choices[0]?.finish_reason ?? null, null);
+      }
+    });
+  }
+
+  test('a silent upstream gets keep-alive comments, then an in-band timeout', async () => {
+    fake.enqueue({ kind: 'silent-then-reply', silentMs: 5000 });
+    const response = await post({ ...ask, stream: true });
+    const { data, comments } = await readSse(response);
+    assert.ok(comments >= 2, `expected keep-alives, saw ${comments}`);
+    assert.equal(data.at(-1), '[DONE]');
+    const errorPayload = JSON.parse(data.at(-2)!) as { error: { code: string } };
+    assert.equal(errorPayload.error.code, 'timeout');
+  });
+
+  test('a slow but alive upstream is kept alive with comments and finishes cleanly', async () => {
+    fake.enqueue({ kind: 'silent-then-reply', silentMs: 700 });
+    const response = await post({ ...ask, stream: true });
+    const { data, comments } = await readSse(response);
+    assert.ok(comments >= 1);
+    assert.equal(data.at(-1), '[DONE]');
+    const last = JSON.parse(data.at(-2)!) as OpenAI.ChatCompletionChunk;
+    assert.equal(last.choices[0]!.finish_reason, 'stop');
+  });
+
+  test('the gateway is still healthy after all of this', async () => {
+    const completion = await client.chat.completions.create(ask);
+    assert.equal(completion.choices[0]!.finish_reason, 'stop');
+  });
+});

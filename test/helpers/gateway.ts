@@ -1,0 +1,125 @@
+/**
+ * Start Portico for tests: in-process (fast; the real app, storage and undici transport on an
+ * ephemeral port) or as a child process through the real Node entry (restart, crash, replicas).
+ */
+import { serve } from '@hono/node-server';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { buildDeps, type Built } from '../../src/config/build-deps.ts';
+import { parseConfig } from '../../src/config/config.ts';
+import { createUndiciTransport } from '../../src/runtime/node/undici-transport.ts';
+
+export const TEST_MASTER_KEY = 'sk-portico-master-test-0123456789';
+
+export interface RunningGateway {
+  url: string;
+  /** `${url}/v1`, the OpenAI SDK's baseURL. */
+  baseURL: string;
+  masterKey: string;
+  dataDir: string;
+  built: Built;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  upstreamUrl: string;
+  env?: Record<string, string>;
+  dataDir?: string;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'portico-test-'));
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = parseConfig({
+    ANTHROPIC_BASE_URL: options.upstreamUrl,
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    PORTICO_MASTER_KEY: TEST_MASTER_KEY,
+    PORTICO_DATA_DIR: dataDir,
+    PORTICO_RETRY_BASE_DELAY_MS: '10',
+    PORTICO_RETRY_MAX_DELAY_MS: '50',
+    ...options.env,
+  });
+  const logger = pino({ level: process.env.PORTICO_TEST_LOG ?? 'silent' });
+  const { transport, close: closeTransport } = createUndiciTransport({ connections: 32 });
+  const built = await buildDeps({ config, masterKey: config.masterKey!.reveal(), transport, logger });
+  const server = serve({ fetch: built.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    masterKey: TEST_MASTER_KEY,
+    dataDir,
+    built,
+    async close() {
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.close();
+      await closeTransport();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GatewayProcess {
+  url: string;
+  baseURL: string;
+  child: ChildProcess;
+  output: () => string;
+  /** SIGTERM and wait for exit. */
+  stop(): Promise<void>;
+  /** SIGKILL (crash) and wait for exit. */
+  kill(): Promise<void>;
+}
+
+/** Runs `node --import tsx src/runtime/node/main.ts` (what `npm start` runs) and waits until it listens. */
+export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`gateway did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = (): void => {
+      const match = /"port":(\d+)/.exec(output) ?? /listening on http:\/\/[^:]+:(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`gateway exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    baseURL: `${url}/v1`,
+    child,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
