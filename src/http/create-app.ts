@@ -112,16 +112,20 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.use('/v1/models', authenticated(deps.governance));
   app.get('/v1/models', (c) => {
     const principal = c.get('principal');
-    const list: ModelList = { object: 'list', data: deps.catalog.list().filter((m) => allowed(deps.governance, principal, m.id)) };
+    const data = deps.catalog
+      .list()
+      .filter((m) => allowed(deps.governance, principal, m.id))
+      .map((m) => ({ id: m.id, object: 'model' as const, created: m.created, owned_by: m.owned_by }));
+    const list: ModelList = { object: 'list', data };
     return c.json(list);
   });
   app.get('/v1/models/:id{.+}', (c) => {
     const id = c.req.param('id');
-    const entry = deps.catalog.list().find((m) => m.id === id);
+    const entry = deps.catalog.get(id);
     if (!entry || !allowed(deps.governance, c.get('principal'), id)) {
       throw new GatewayError('model_not_found', `The model \`${id.slice(0, 200)}\` does not exist or you do not have access to it.`, { param: 'model' });
     }
-    return c.json(entry);
+    return c.json({ id: entry.id, object: 'model', created: entry.created, owned_by: entry.owned_by });
   });
 
   if (deps.metricsRoute) app.route('/metrics', deps.metricsRoute);

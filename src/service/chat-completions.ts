@@ -226,7 +226,7 @@ export async function settle(deps: ChatServiceDeps, context: RequestContext, par
   deps.telemetry.requestFinished(record, {
     route: '/v1/chat/completions',
     overheadMs: Math.max(0, record.latencyMs - context.upstreamWaitMs),
-    adjustments: translated ? translated.adjustments.map((a) => `${a.field}:${a.action}`) : [],
+    adjustments: translated ? translated.adjustments.map((a: { field: string; action: string }) => `${a.field}:${a.action}`) : [],
     retries: context.retries,
   });
   return costUsd;

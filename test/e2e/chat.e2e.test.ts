@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
 
@@ -145,7 +145,7 @@ describe('streaming', () => {
       (async () => {
         for await (const chunk of stream) seen.push(chunk);
       })(),
-      (error: unknown) => error instanceof OpenAI.APIError,
+      (error: unknown) => error instanceof APIError,
     );
     assert.ok(seen.length >= 1);
     assert.equal(seen.filter((c) => c.choices[0]?.finish_reason).length, 0);
@@ -199,14 +199,14 @@ describe('errors', () => {
       client.chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }], temperature: 3 }),
       (error: unknown) => {
         assert.ok(error instanceof OpenAI.BadRequestError);
-        assert.equal((error as OpenAI.APIError).param, 'temperature');
-        assert.equal((error as OpenAI.APIError).type, 'invalid_request_error');
+        assert.equal((error as APIError).param, 'temperature');
+        assert.equal((error as APIError).type, 'invalid_request_error');
         return true;
       },
     );
     await assert.rejects(
       client.chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }, { role: 'usr' as never, content: 'x' }] }),
-      (error: unknown) => error instanceof OpenAI.BadRequestError && (error as OpenAI.APIError).param === 'messages[1].role',
+      (error: unknown) => error instanceof OpenAI.BadRequestError && (error as APIError).param === 'messages[1].role',
     );
     assert.equal(fake.requests.length, 0);
   });
@@ -215,8 +215,8 @@ describe('errors', () => {
     const bad = new OpenAI({ baseURL: gateway.baseURL, apiKey: 'sk-wrong-secret-value', maxRetries: 0 });
     await assert.rejects(bad.chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] }), (error: unknown) => {
       assert.ok(error instanceof OpenAI.AuthenticationError);
-      assert.equal((error as OpenAI.APIError).code, 'invalid_api_key');
-      assert.doesNotMatch(JSON.stringify((error as OpenAI.APIError).error), /sk-wrong-secret-value/);
+      assert.equal((error as APIError).code, 'invalid_api_key');
+      assert.doesNotMatch(JSON.stringify((error as APIError).error), /sk-wrong-secret-value/);
       return true;
     });
   });
@@ -224,7 +224,7 @@ describe('errors', () => {
   test('an unknown model is a 404 model_not_found', async () => {
     await assert.rejects(
       client.chat.completions.create({ model: 'gpt-4o-nonexistent', messages: [{ role: 'user', content: 'hi' }] }),
-      (error: unknown) => error instanceof OpenAI.NotFoundError && (error as OpenAI.APIError).code === 'model_not_found',
+      (error: unknown) => error instanceof OpenAI.NotFoundError && (error as APIError).code === 'model_not_found',
     );
   });
 
