@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { KeyStore } from '../domain/api-keys/key-store.ts';
+import type { RateLimiter } from '../domain/rate-limit/rate-limiter.ts';
+import type { UsageLedger } from '../domain/usage/usage-ledger.ts';
+import { MemoryRateLimiter } from './memory/memory-rate-limiter.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
+import { RedisRateLimiter } from './redis/redis-rate-limiter.ts';
+import { SqlKeyStore } from './sql/sql-key-store.ts';
+import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
+import { openSqlite, type SqliteSynchronous } from './sqlite/open-sqlite.ts';
+
+export interface StorageOptions {
+  /** PORTICO_DATA_DIR; the embedded database is `<dataDir>/portico.db`. */
+  dataDir: string;
+  /** postgres://… : keys and ledger in Postgres instead of SQLite. */
+  databaseUrl?: string;
+  /** redis://… : rate limits shared by every replica; otherwise in-process. */
+  redisUrl?: string;
+  /** Embedded only; default FULL (see docs/keys-and-usage.md). */
+  sqliteSynchronous?: SqliteSynchronous;
+  /** Postgres schema (default: server search_path). */
+  databaseSchema?: string;
+  /** Redis key prefix (default `portico:rl:`). */
+  redisPrefix?: string;
+}
+
+export interface Storage {
+  keyStore: KeyStore;
+  rateLimiter: RateLimiter;
+  ledger: UsageLedger;
+  close(): Promise<void>;
+  /** e.g. `sqlite:/data/portico.db + memory limits`; never contains credentials. */
+  describe: string;
+}
+
+/** `postgres://user:secret@host:5432/db` → `postgres://host:5432/db` (for logs). */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return '(unparsable url)';
+  }
+}
+
+/**
+ * Chooses the implementations: SQLite file (default) or Postgres for keys + ledger; Redis or
+ * in-process token buckets for limits. Creates/migrates the database on first start.
+ */
+export async function createStorage(options: StorageOptions): Promise<Storage> {
+  const usePostgres = options.databaseUrl !== undefined && options.databaseUrl !== '';
+  const sqlitePath = join(options.dataDir, 'portico.db');
+  const db = usePostgres
+    ? await openPostgres({ url: options.databaseUrl as string, schema: options.databaseSchema })
+    : await openSqlite({ path: sqlitePath, synchronous: options.sqliteSynchronous });
+  const useRedis = options.redisUrl !== undefined && options.redisUrl !== '';
+  let rateLimiter: RateLimiter;
+  try {
+    rateLimiter = useRedis ? new RedisRateLimiter({ redis: options.redisUrl as string, prefix: options.redisPrefix }) : new MemoryRateLimiter();
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  const describe = [
+    usePostgres ? `postgres:${redactUrl(options.databaseUrl as string)}` : `sqlite:${sqlitePath}`,
+    useRedis ? `redis:${redactUrl(options.redisUrl as string)} limits` : 'memory limits',
+  ].join(' + ');
+  let closed = false;
+  return {
+    keyStore: new SqlKeyStore(db),
+    ledger: new SqlUsageLedger(db),
+    rateLimiter,
+    describe,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await rateLimiter.close();
+      await db.destroy();
+    },
+  };
+}

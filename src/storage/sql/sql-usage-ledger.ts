@@ -1,0 +1,157 @@
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
+import type { UsageLedger, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
+import type { UsageRecord } from '../../domain/usage/usage-record.ts';
+import { roundUsd, utcDayOf } from '../../domain/usage/usage-totals.ts';
+import type { PorticoDatabase, UsageRecordsTable } from './schema.ts';
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
+function toRecord(row: Selectable<UsageRecordsTable>): UsageRecord {
+  return {
+    requestId: row.request_id,
+    keyId: row.key_id,
+    createdAt: num(row.created_at),
+    modelRequested: row.model_requested,
+    modelServed: row.model_served,
+    inputTokens: num(row.input_tokens),
+    cacheReadTokens: num(row.cache_read_tokens),
+    cacheWrite5mTokens: num(row.cache_write_5m_tokens),
+    cacheWrite1hTokens: num(row.cache_write_1h_tokens),
+    outputTokens: num(row.output_tokens),
+    reasoningTokens: num(row.reasoning_tokens),
+    costUsd: num(row.cost_usd),
+    latencyMs: num(row.latency_ms),
+    ttftMs: row.ttft_ms === null ? null : num(row.ttft_ms),
+    status: num(row.status),
+    errorCode: row.error_code,
+    cancelled: num(row.cancelled) === 1,
+    stream: num(row.stream) === 1,
+    choices: num(row.choices),
+    upstreamRequestId: row.upstream_request_id,
+    rawUsage: row.raw_usage === null ? null : JSON.parse(row.raw_usage),
+  };
+}
+
+/** Aggregate columns, identical SQL in both dialects (pg returns sums as strings: num()). */
+const AGGREGATES = [
+  sql<string>`count(*)`.as('requests'),
+  sql<string>`coalesce(sum(input_tokens), 0)`.as('input_tokens'),
+  sql<string>`coalesce(sum(cache_read_tokens), 0)`.as('cache_read_tokens'),
+  sql<string>`coalesce(sum(cache_write_5m_tokens), 0)`.as('cache_write_5m_tokens'),
+  sql<string>`coalesce(sum(cache_write_1h_tokens), 0)`.as('cache_write_1h_tokens'),
+  sql<string>`coalesce(sum(output_tokens), 0)`.as('output_tokens'),
+  sql<string>`coalesce(sum(reasoning_tokens), 0)`.as('reasoning_tokens'),
+  sql<string>`coalesce(sum(cost_usd), 0)`.as('cost_usd'),
+  sql<string>`coalesce(sum(case when status >= 400 or error_code is not null then 1 else 0 end), 0)`.as('errors'),
+  sql<string>`coalesce(sum(cancelled), 0)`.as('cancelled'),
+] as const;
+
+type AggregateRow = Record<'requests' | 'input_tokens' | 'cache_read_tokens' | 'cache_write_5m_tokens' | 'cache_write_1h_tokens' | 'output_tokens' | 'reasoning_tokens' | 'cost_usd' | 'errors' | 'cancelled', unknown>;
+
+function toTotals(row: AggregateRow): UsageTotals {
+  const input = num(row.input_tokens);
+  const read = num(row.cache_read_tokens);
+  const write5m = num(row.cache_write_5m_tokens);
+  const write1h = num(row.cache_write_1h_tokens);
+  return {
+    requests: num(row.requests),
+    prompt_tokens: input + read + write5m + write1h,
+    completion_tokens: num(row.output_tokens),
+    input_tokens: input,
+    cache_read_tokens: read,
+    cache_write_tokens: write5m + write1h,
+    cache_write_5m_tokens: write5m,
+    cache_write_1h_tokens: write1h,
+    reasoning_tokens: num(row.reasoning_tokens),
+    cost_usd: roundUsd(num(row.cost_usd)),
+    errors: num(row.errors),
+    cancelled: num(row.cancelled),
+  };
+}
+
+/**
+ * UsageLedger over Kysely (SQLite embedded, Postgres at scale). `record` is one INSERT in
+ * autocommit: it resolves after the database reported the row committed (SQLite WAL with the
+ * configured `synchronous`; Postgres with its `synchronous_commit`), never before.
+ */
+export class SqlUsageLedger implements UsageLedger {
+  constructor(
+    private readonly db: Kysely<PorticoDatabase>,
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {}
+
+  async record(record: UsageRecord): Promise<void> {
+    await this.db
+      .insertInto('usage_records')
+      .values({
+        request_id: record.requestId,
+        key_id: record.keyId,
+        created_at: record.createdAt,
+        created_day: utcDayOf(record.createdAt),
+        model_requested: record.modelRequested,
+        model_served: record.modelServed,
+        input_tokens: record.inputTokens,
+        cache_read_tokens: record.cacheReadTokens,
+        cache_write_5m_tokens: record.cacheWrite5mTokens,
+        cache_write_1h_tokens: record.cacheWrite1hTokens,
+        output_tokens: record.outputTokens,
+        reasoning_tokens: record.reasoningTokens,
+        cost_usd: record.costUsd,
+        latency_ms: record.latencyMs,
+        ttft_ms: record.ttftMs,
+        status: record.status,
+        error_code: record.errorCode,
+        cancelled: record.cancelled ? 1 : 0,
+        stream: record.stream ? 1 : 0,
+        choices: record.choices,
+        upstream_request_id: record.upstreamRequestId,
+        raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
+      })
+      .execute();
+  }
+
+  private filtered(query: UsageQuery): SelectQueryBuilder<PorticoDatabase, 'usage_records', object> {
+    let builder = this.db.selectFrom('usage_records') as SelectQueryBuilder<PorticoDatabase, 'usage_records', object>;
+    if (query.keyId !== undefined) builder = builder.where('key_id', '=', query.keyId);
+    if (query.since !== undefined) builder = builder.where('created_at', '>=', query.since);
+    if (query.until !== undefined) builder = builder.where('created_at', '<', query.until);
+    return builder;
+  }
+
+  async totals(query: UsageQuery): Promise<UsageTotals> {
+    const row = await this.filtered(query).select(AGGREGATES).executeTakeFirstOrThrow();
+    return toTotals(row);
+  }
+
+  async totalsBy(query: UsageQuery, groupBy: 'model' | 'day' | 'key'): Promise<Array<UsageTotals & { group: string }>> {
+    const column = groupBy === 'model' ? 'model_served' : groupBy === 'day' ? 'created_day' : 'key_id';
+    const rows = await this.filtered(query)
+      .select(AGGREGATES)
+      .select(sql<string | null>`${sql.ref(column)}`.as('group_value'))
+      .groupBy(column)
+      .orderBy(column)
+      .execute();
+    return rows.map((row) => ({ group: row.group_value ?? '(master)', ...toTotals(row) }));
+  }
+
+  async spendSince(keyId: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('usage_records')
+      .select(sql<string>`coalesce(sum(cost_usd), 0)`.as('spend'))
+      .where('key_id', '=', keyId)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return roundUsd(num(row.spend));
+  }
+
+  async recent(limit: number, keyId?: string): Promise<UsageRecord[]> {
+    let builder = this.db.selectFrom('usage_records').selectAll();
+    if (keyId !== undefined) builder = builder.where('key_id', '=', keyId);
+    const rows = await builder.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
+    return rows.map(toRecord);
+  }
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}

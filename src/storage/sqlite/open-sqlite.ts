@@ -1,0 +1,32 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { migrate } from '../sql/migrate.ts';
+import type { PorticoDatabase } from '../sql/schema.ts';
+
+export type SqliteSynchronous = 'FULL' | 'NORMAL';
+
+export interface OpenSqliteOptions {
+  /** File path, or ':memory:'. Parent directories are created. */
+  path: string;
+  /**
+   * WAL + FULL (default): a committed ledger row survives power loss. WAL + NORMAL: survives a
+   * process crash but the last commits may roll back on power loss/OS crash; ~5× faster
+   * (measured numbers in docs/keys-and-usage.md).
+   */
+  synchronous?: SqliteSynchronous;
+}
+
+/** Opens (creating on first start) the embedded database and runs migrations. */
+export async function openSqlite(options: OpenSqliteOptions): Promise<Kysely<PorticoDatabase>> {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const database = new Database(options.path);
+  database.pragma('journal_mode = WAL');
+  database.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  // A second process (the CLI next to a running gateway) waits instead of failing with SQLITE_BUSY.
+  database.pragma('busy_timeout = 5000');
+  const db = new Kysely<PorticoDatabase>({ dialect: new SqliteDialect({ database }) });
+  await migrate(db, 'sqlite');
+  return db;
+}
