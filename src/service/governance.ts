@@ -74,7 +74,8 @@ export function bearerSecret(authorization: string | null): string | null {
   if (authorization === null) return null;
   const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (match) return match[1];
-  return authorization.trim() === '' ? null : authorization.trim();
+  const bare = authorization.trim();
+  return bare === '' || /^bearer$/i.test(bare) ? null : bare;
 }
 
 export function createGovernance(deps: GovernanceDeps): Governance {
