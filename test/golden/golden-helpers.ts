@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeAnthropicEvents } from '../../src/sse/decode-anthropic-events.ts';
 import type { StreamContext } from '../../src/translate/stream/stream-state.ts';
+import { readText, streamFrom } from '../../src/translate/stream/test-events.ts';
 import { toChunkStream } from '../../src/translate/stream/to-chunk-stream.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -65,13 +66,7 @@ export function bodyOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
   });
 }
 
-export async function collect(stream: ReadableStream<string>): Promise<string> {
-  let out = '';
-  for await (const text of stream) out += text;
-  return out;
-}
-
 /** decode -> toChunkStream (reduce + encode) -> text. */
 export function replay(parts: Uint8Array[], context: StreamContext): Promise<string> {
-  return collect(ReadableStream.from(decodeAnthropicEvents(bodyOf(parts))).pipeThrough(toChunkStream(context)));
+  return readText(streamFrom(decodeAnthropicEvents(bodyOf(parts))).pipeThrough(toChunkStream(context)));
 }
