@@ -14,7 +14,7 @@ import { GatewayError } from '../../domain/errors.ts';
 // formatter below turns it into "Invalid 'x': decimal above maximum value. …".
 const decimal = (min: number, max: number) => z.number().min(min, 'decimal').max(max, 'decimal');
 const integer = (min: number, max?: number) => {
-  const base = z.number().int('integer').min(min, 'integer');
+  const base = z.number({ error: () => 'integer' }).int('integer').min(min, 'integer');
   return max === undefined ? base : base.max(max, 'integer');
 };
 
@@ -160,7 +160,7 @@ export const ChatCompletionRequestSchema = z.object({
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().nullish(), include_obfuscation: z.boolean().nullish() }).nullish(),
   user: z.string().nullish(),
-  seed: z.number().int('integer').nullish(),
+  seed: z.number({ error: () => 'integer' }).int('integer').nullish(),
   logit_bias: z.record(z.string(), decimal(-100, 100)).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: integer(0, 20).nullish(),
@@ -255,6 +255,7 @@ const EXPECTED: Record<string, string> = {
 function quoteList(values: readonly unknown[]): string {
   const q = values.map((v) => `'${String(v)}'`);
   if (q.length <= 1) return q.join('');
+  if (q.length === 2) return `${q[0]} and ${q[1]}`;
   return `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
 }
 
@@ -270,7 +271,7 @@ function describeIssue(issue: Issue, prefix: Path = []): { message: string; para
   switch (issue.code) {
     case 'invalid_type': {
       if (input === undefined) return { message: `Missing required parameter: '${p}'.`, param };
-      const exp = EXPECTED[issue.expected] ?? issue.expected;
+      const exp = issue.message === 'integer' ? 'an integer' : EXPECTED[issue.expected] ?? issue.expected;
       return { message: `Invalid type for '${p}': expected ${exp}, but got ${describeValue(input)} instead.`, param };
     }
     case 'too_big':
