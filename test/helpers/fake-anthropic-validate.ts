@@ -292,6 +292,24 @@ const forcedToolChoice = (ctx: Ctx): boolean => {
   return isObj(tc) && (tc.type === 'any' || tc.type === 'tool');
 };
 
+/**
+ * Consecutive same-role messages "will be combined into a single turn" server-side (§3.2), so tool
+ * pairing is checked per turn, not per message: user(tool_result a), user(tool_result b) is valid.
+ */
+interface Turn { role: Role; indices: number[]; blocks: Json[] }
+function turnsOf(ms: Json[]): Turn[] {
+  const turns: Turn[] = [];
+  ms.forEach((m, i) => {
+    const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : blocksOf(m);
+    const last = turns[turns.length - 1];
+    if (last && last.role === m.role) {
+      last.indices.push(i);
+      last.blocks.push(...blocks);
+    } else turns.push({ role: m.role as Role, indices: [i], blocks: [...blocks] });
+  });
+  return turns;
+}
+
 /** Counts cache_control breakpoints while validating; shared by the system/messages/tools rules. */
 const cacheCounters = new WeakMap<Ctx, { n: number }>();
 const cacheCounter = (ctx: Ctx): { n: number } => {
@@ -376,25 +394,26 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'tool-results-follow-tool-uses: every tool_use needs a tool_result at the start of the next user message',
+    id: 'tool-results-follow-tool-uses: every tool_use needs a tool_result at the start of the next user turn',
     check: (ctx) => {
-      const ms = messagesOf(ctx);
-      for (let i = 0; i < ms.length; i++) {
-        const ids = toolUseIdsOf(ms[i]);
+      const turns = turnsOf(messagesOf(ctx));
+      for (let t = 0; t < turns.length; t++) {
+        const turn = turns[t];
+        const ids = turn.role === 'assistant' ? turn.blocks.filter((b) => b.type === 'tool_use').map((b) => b.id as string) : [];
         if (ids.length === 0) continue;
-        const next = ms[i + 1];
+        const at = turn.indices.find((i) => toolUseIdsOf(messagesOf(ctx)[i]).length > 0) ?? turn.indices[0];
         const missingMsg = (missing: string[]) =>
-          `messages.${i}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
-        if (!next || next.role !== 'user') return missingMsg(ids);
-        const blocks = blocksOf(next);
+          `messages.${at}: \`tool_use\` ids were found without \`tool_result\` blocks immediately after: ${missing.join(', ')}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`;
+        const next = turns[t + 1];
+        if (!next) return missingMsg(ids);
         const leading = new Set<string>();
-        for (const b of blocks) {
+        for (const b of next.blocks) {
           if (b.type !== 'tool_result') break;
           leading.add(b.tool_use_id as string);
         }
         const missing = ids.filter((id) => !leading.has(id));
         if (missing.length === 0) continue;
-        const anywhere = new Set(blocks.filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id as string));
+        const anywhere = new Set(next.blocks.filter((b) => b.type === 'tool_result').map((b) => b.tool_use_id as string));
         if (missing.every((id) => anywhere.has(id))) {
           return `Did not find ${ids.length} tool_result block(s) at the beginning of this message. Messages following tool_use blocks must begin with a matching number of tool_result blocks.`;
         }
@@ -404,17 +423,20 @@ export const RULES: readonly Rule[] = [
     },
   },
   {
-    id: 'tool-results-have-tool-uses: a tool_result must answer a tool_use of the previous assistant message',
+    id: 'tool-results-have-tool-uses: a tool_result must answer a tool_use of the previous assistant turn',
     check: (ctx) => {
       const ms = messagesOf(ctx);
-      for (let i = 0; i < ms.length; i++) {
-        if (ms[i].role !== 'user') continue;
-        const prev = i > 0 ? new Set(toolUseIdsOf(ms[i - 1])) : new Set<string>();
-        const blocks = blocksOf(ms[i]);
-        for (let j = 0; j < blocks.length; j++) {
-          const b = blocks[j];
-          if (b.type === 'tool_result' && !prev.has(b.tool_use_id as string)) {
-            return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+      const turns = turnsOf(ms);
+      for (let t = 0; t < turns.length; t++) {
+        if (turns[t].role !== 'user') continue;
+        const prev = new Set(t > 0 ? turns[t - 1].indices.flatMap((i) => toolUseIdsOf(ms[i])) : []);
+        for (const i of turns[t].indices) {
+          const blocks = blocksOf(ms[i]);
+          for (let j = 0; j < blocks.length; j++) {
+            const b = blocks[j];
+            if (b.type === 'tool_result' && !prev.has(b.tool_use_id as string)) {
+              return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(b.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
+            }
           }
         }
       }
@@ -632,11 +654,11 @@ export const RULES: readonly Rule[] = [
     id: 'thinking-tool-loop: with thinking on, the assistant turn of the last tool loop must start with a thinking block',
     check: (ctx) => {
       if (!thinkingOn(ctx)) return undefined;
-      const ms = messagesOf(ctx);
-      const last = ms[ms.length - 1];
-      if (last.role !== 'user' || blocksOf(last)[0]?.type !== 'tool_result' || ms.length < 2) return undefined;
-      const k = ms.length - 2;
-      const first = blocksOf(ms[k])[0];
+      const turns = turnsOf(messagesOf(ctx));
+      const last = turns[turns.length - 1];
+      if (last.role !== 'user' || last.blocks[0]?.type !== 'tool_result' || turns.length < 2) return undefined;
+      const k = turns[turns.length - 2].indices[0];
+      const first = turns[turns.length - 2].blocks[0];
       if (!first || first.type === 'thinking' || first.type === 'redacted_thinking') return undefined;
       return `messages.${k}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${String(first.type)}\`. When \`thinking\` is enabled, a final \`assistant\` message must start with a thinking block (preceeding the lastmost set of \`tool_use\` and \`tool_result\` blocks). We recommend you include thinking blocks from previous turns. To avoid this requirement, disable \`thinking\`. Please consult our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking`;
     },

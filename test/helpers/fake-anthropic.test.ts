@@ -449,6 +449,8 @@ const VALID: Array<{ name: string; body: Record<string, unknown> }> = [
   { name: 'prefill without trailing whitespace on sonnet-4-5', body: { ...BASE, model: 'claude-sonnet-4-5', messages: [user('Hi'), asst('The answer is')] } },
   { name: 'empty final assistant content on sonnet-4-5', body: { ...BASE, model: 'claude-sonnet-4-5', messages: [user('Hi'), asst([])] } },
   { name: 'tool loop with results first, then text', body: { ...BASE, tools: [tool('get_weather')], messages: [user('a'), asst([{ type: 'text', text: 'checking' }, toolUse('toolu_1'), toolUse('toolu_2')]), user([toolResult('toolu_2'), toolResult('toolu_1'), { type: 'text', text: 'thanks' }])] } },
+  { name: 'tool results split over consecutive user messages (merged into one turn)', body: { ...BASE, messages: [user('a'), asst([toolUse('t1'), toolUse('t2')]), user([toolResult('t1')]), user([toolResult('t2')]), user('thanks')] } },
+  { name: 'assistant turn split over two messages', body: { ...BASE, messages: [user('a'), asst('checking'), asst([toolUse('t1')]), user([toolResult('t1')])] } },
   { name: 'tool_result with is_error and no content', body: { ...BASE, messages: [user('a'), asst([toolUse('t1')]), user([{ type: 'tool_result', tool_use_id: 't1', is_error: true }])] } },
   { name: 'tool name of 128 chars', body: { ...BASE, tools: [tool('a'.repeat(128))] } },
   { name: 'tool_choice any on sonnet-4-6', body: { ...BASE, tools: [tool('f')], tool_choice: { type: 'any' } } },

@@ -98,7 +98,7 @@ class Exchange {
 
   /** Write unless the client is gone. */
   write(chunk: string): boolean {
-    if (this.cancelled) return false;
+    if (this.cancelled || this.res.destroyed || this.res.writableEnded) return false;
     this.res.write(chunk);
     return true;
   }
@@ -181,11 +181,13 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       ex.cancel();
     };
     res.on('close', onGone);
+    // Writes racing a client disconnect must not crash the test process.
+    res.on('error', () => ex.cancel());
     req.on('aborted', onGone);
 
     // Body: at most 32 MB, else 413 (after draining, so the client sees the answer, not EPIPE).
     const raw = await readBody(req);
-    if (ex.cancelled) return;
+    if (ex.cancelled || raw === 'aborted') return;
     if (raw === 'too-large') return sendError(413, 'request_too_large', 'Request exceeds the maximum allowed number of bytes.');
     let body: unknown;
     let parsed = false;
@@ -348,8 +350,8 @@ function sendJson(res: ServerResponse, status: number, text: string, headers: Re
   res.end(text);
 }
 
-/** Read the body as UTF-8, or 'too-large' (drained) when it exceeds MAX_BODY_BYTES. */
-function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
+/** Read the body as UTF-8; 'too-large' (drained) when it exceeds MAX_BODY_BYTES; 'aborted' when the client left mid-upload. */
+function readBody(req: IncomingMessage): Promise<string | 'too-large' | 'aborted'> {
   return new Promise((resolve) => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     let size = 0;
@@ -362,8 +364,8 @@ function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
       else chunks.length = 0;
     });
     req.on('end', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
-    // On abort the exchange is cancelled; resolve so the handler can return.
-    req.on('close', () => resolve(tooLarge ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
+    // Without 'end' the client aborted the upload; the exchange records that, the handler just returns.
+    req.on('close', () => resolve('aborted'));
   });
 }
 
