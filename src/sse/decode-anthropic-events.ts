@@ -135,16 +135,24 @@ class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
     void this.source.cancel(error);
   }
 
-  async next(): Promise<IteratorResult<StreamEvent>> {
+  next(): Promise<IteratorResult<StreamEvent>> {
+    // Fast path (most calls: one network read carries several events): no async-function frame.
+    if (this.head < this.queue.length) return Promise.resolve(this.take());
+    return this.nextSlow();
+  }
+
+  private take(): IteratorResult<StreamEvent> {
+    const value = this.queue[this.head++];
+    if (this.head === this.queue.length) {
+      this.queue.length = 0;
+      this.head = 0;
+    }
+    return { value, done: false };
+  }
+
+  private async nextSlow(): Promise<IteratorResult<StreamEvent>> {
     for (;;) {
-      if (this.head < this.queue.length) {
-        const value = this.queue[this.head++];
-        if (this.head === this.queue.length) {
-          this.queue.length = 0;
-          this.head = 0;
-        }
-        return { value, done: false };
-      }
+      if (this.head < this.queue.length) return this.take();
       if (this.failure !== null) {
         const error = this.failure;
         // Throw once; afterwards behave like an exhausted iterator.
