@@ -4,7 +4,9 @@
  * every validation rule, the reply planner, client-abort recording and every fault scenario.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import http from 'node:http';
+import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { startFakeAnthropic, type FakeAnthropic } from './fake-anthropic.ts';
 import { RULES } from './fake-anthropic-validate.ts';
@@ -730,5 +732,25 @@ describe('faults and cancellation', () => {
     await other.close();
     await assert.rejects(pending, TypeError);
     assert.equal(other.requests[0].aborted, false, 'closing the fake is not a client abort');
+  });
+});
+
+describe('standalone process', () => {
+  test('fake-anthropic-main.ts prints its url, answers, and exits on SIGTERM', async () => {
+    const main = new URL('./fake-anthropic-main.ts', import.meta.url).pathname;
+    const child = spawn(process.execPath, ['--import', 'tsx', main, '--api-key', 'k-main', '--text', 'From a child.'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout! }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`fake exited early (${code})`)));
+      });
+      const { url } = JSON.parse(line) as { url: string };
+      const res = await fetch(`${url}/v1/messages`, { method: 'POST', headers: { ...HEADERS, 'x-api-key': 'k-main' }, body: JSON.stringify(BASE) });
+      assert.equal((await res.json()).content[0].text, 'From a child.');
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    }
   });
 });

@@ -144,6 +144,10 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       } else res.destroy();
     });
   });
+  // Outlive the client's idle timeout (undici: 4 s) so a pooled connection is never closed by the
+  // fake while the gateway is reusing it (a POST on a just-closed socket is not retried).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
