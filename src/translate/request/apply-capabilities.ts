@@ -70,7 +70,6 @@ export function resolveMaxTokens(req: ChatCompletionRequest, model: ModelInfo, p
   let value: number;
   if (requested === undefined) {
     value = cap !== undefined && cap > 0 ? Math.min(cap, modelMax) : modelMax;
-    adj.add('max_tokens', 'defaulted', String(value), false);
   } else if (requested > modelMax) {
     adj.add(field, 'clamped', `${requested}->${modelMax}, model maximum`, true);
     value = modelMax;
@@ -79,7 +78,10 @@ export function resolveMaxTokens(req: ChatCompletionRequest, model: ModelInfo, p
   }
 
   const budget = plan.budget;
-  if (budget === undefined || value > budget) return value;
+  if (budget === undefined || value > budget) {
+    if (requested === undefined) adj.add('max_tokens', 'defaulted', String(value), false);
+    return value;
+  }
   if (budget >= modelMax) {
     throw new GatewayError(
       'invalid_request',

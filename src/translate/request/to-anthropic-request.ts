@@ -73,7 +73,7 @@ export function toAnthropicRequest(body: unknown, options: TranslateOptions): Tr
   const converted = convertTools(req, caps, adj);
   const clientToolNames = new Set((converted.tools ?? []).map((t) => t.name));
   const jsonNeedsTool = req.response_format?.type === 'json_schema' && !!req.response_format.json_schema.schema && !caps.structuredOutputs;
-  if (plan.on && !plan.explicit && caps.thinkingCanBeDisabled && (wantsForcedTool(req) || (jsonNeedsTool && clientToolNames.size === 0))) {
+  if (plan.on && !plan.explicit && caps.thinkingCanBeDisabled && caps.forcedToolChoice && (wantsForcedTool(req) || (jsonNeedsTool && clientToolNames.size === 0))) {
     // Default-on thinking would forbid the forced tool use the client asked for; turn it off instead.
     plan = { ...plan, thinking: { type: 'disabled' }, on: false };
     adj.add('thinking', 'converted', 'disabled for forced tool_choice', false);
