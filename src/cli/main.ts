@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { createStorage } from '../storage/create-storage.ts';
 import type { CliCommand } from './command.ts';
 import { keysCommand } from './commands/keys.ts';
+import { statusCommand } from './commands/status.ts';
 import { usageCommand } from './commands/usage.ts';
 import { runCli } from './run-cli.ts';
 
@@ -13,6 +14,7 @@ import { runCli } from './run-cli.ts';
 const COMMANDS: CliCommand[] = [
   keysCommand,
   usageCommand,
+  statusCommand,
 ];
 
 const env = process.env;
