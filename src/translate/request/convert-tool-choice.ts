@@ -21,7 +21,7 @@ type Intent =
   | { kind: 'none' | 'auto' | 'required' }
   | { kind: 'named'; name: string; param: string };
 
-function intentOf(req: ChatCompletionRequest, tools: readonly Tool[]): { intent: Intent | null; field: string } {
+function intentOf(req: ChatCompletionRequest): { intent: Intent | null; field: string } {
   const tc = req.tool_choice;
   if (tc != null) {
     if (typeof tc === 'string') return { intent: { kind: tc }, field: 'tool_choice' };
@@ -39,7 +39,6 @@ function intentOf(req: ChatCompletionRequest, tools: readonly Tool[]): { intent:
     if (typeof fc === 'string') return { intent: { kind: fc }, field: 'function_call' };
     return { intent: { kind: 'named', name: fc.name, param: 'function_call.name' }, field: 'function_call' };
   }
-  void tools;
   return { intent: null, field: 'tool_choice' };
 }
 
@@ -58,7 +57,7 @@ export function convertToolChoice(
   whyNotForced: string,
   adj: Adjustments,
 ): ToolChoiceResult {
-  const { intent, field } = intentOf(req, allTools ?? []);
+  const { intent, field } = intentOf(req);
   if (!allTools) {
     if (intent && (intent.kind === 'required' || intent.kind === 'named')) {
       throw new GatewayError('invalid_request', `Invalid value for '${field}': '${field}' is only allowed when 'tools' are specified.`, { param: field });

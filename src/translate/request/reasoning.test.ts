@@ -91,3 +91,26 @@ describe('raw thinking (extra_body)', () => {
     assert.deepEqual(req('claude-sonnet-4-6', { thinking: { type: 'disabled' }, max_tokens: 100 }).anthropic.thinking, { type: 'disabled' });
   });
 });
+
+describe('thinking inside a tool loop', () => {
+  const call = { id: 'c1', type: 'function', function: { name: 'f', arguments: '{}' } };
+  const tools = [{ type: 'function', function: { name: 'f' } }];
+  const loop = (thinkingBlocks?: unknown[]) => [
+    user('q'),
+    { role: 'assistant', content: null, tool_calls: [call], ...(thinkingBlocks ? { thinking_blocks: thinkingBlocks } : {}) },
+    { role: 'tool', tool_call_id: 'c1', content: 'r' },
+  ];
+
+  it('manual thinking is dropped when the assistant turn carries no thinking_blocks', () => {
+    const t = translate({ model: 'claude-haiku-4-5', messages: loop(), tools, reasoning_effort: 'high', max_tokens: 100 });
+    assert.equal(t.anthropic.thinking, undefined);
+    assert.equal(t.anthropic.max_tokens, 100);
+    assert.deepEqual(t.adjustments, [{ field: 'reasoning_effort', action: 'dropped', detail: 'tool loop without thinking_blocks' }]);
+  });
+
+  it('kept when the client sends the thinking_blocks back', () => {
+    const t = translate({ model: 'claude-haiku-4-5', messages: loop([{ type: 'thinking', thinking: 't', signature: 's' }]), tools, reasoning_effort: 'high', max_tokens: 100 });
+    assert.deepEqual(t.anthropic.thinking, { type: 'enabled', budget_tokens: 4096 });
+    assert.equal(t.anthropic.max_tokens, 4196);
+  });
+});

@@ -4,7 +4,7 @@
  * @see ../shared/protocol.md §0.4, §3.6, §6.9 (`reasoning_effort` row)
  */
 import { EFFORT_ORDER, type EffortLevel, type ModelCapabilities } from '../../domain/models/model-capabilities.ts';
-import type { ThinkingConfig } from '../../protocol/anthropic/messages.ts';
+import type { MessageParam, ThinkingConfig } from '../../protocol/anthropic/messages.ts';
 import type { ChatCompletionRequest, ReasoningEffort } from '../../protocol/openai/chat-completion-request.ts';
 import type { Adjustments } from './adjustments.ts';
 
@@ -118,4 +118,20 @@ export function planThinking(req: ChatCompletionRequest, caps: ModelCapabilities
   }
 
   return { thinking: undefined, effort: undefined, on: caps.thinkingDefaultOn, explicit: false, budget: undefined, clientBudget: false };
+}
+
+/**
+ * Manual thinking inside a tool loop needs the assistant's signed thinking block echoed back
+ * ("When `thinking` is enabled, a final `assistant` message must start with a thinking block…",
+ * §3.5). OpenAI clients that do not return Portico's `thinking_blocks` cannot satisfy that, so
+ * thinking is turned off for such a request where the model allows it (protocol.md §6.2 step 11 (a)).
+ */
+export function toolLoopWithoutThinking(messages: readonly MessageParam[]): boolean {
+  const last = messages[messages.length - 1];
+  const prev = messages[messages.length - 2];
+  if (!last || !prev || last.role !== 'user' || prev.role !== 'assistant') return false;
+  if (!Array.isArray(last.content) || !last.content.some((b) => b.type === 'tool_result')) return false;
+  if (!Array.isArray(prev.content)) return true;
+  const first = prev.content[0];
+  return !(first && (first.type === 'thinking' || first.type === 'redacted_thinking'));
 }

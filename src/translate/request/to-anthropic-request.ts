@@ -17,7 +17,7 @@ import { convertTools } from './convert-tools.ts';
 import { estimateInputTokens } from './estimate-tokens.ts';
 import { normalizeTurns } from './normalize-turns.ts';
 import { applyParameterPolicy } from './parameter-policy.ts';
-import { planThinking } from './reasoning.ts';
+import { planThinking, toolLoopWithoutThinking } from './reasoning.ts';
 import { planResponseFormat } from './response-format.ts';
 import { toMetadataUserId } from './user-id.ts';
 
@@ -87,6 +87,10 @@ export function toAnthropicRequest(body: unknown, options: TranslateOptions): Tr
   const messages = convertMessages(req.messages, adj);
   const turns = normalizeTurns(messages.turns, messages.toolUseSource, adj, { allowPrefill: caps.prefill && !plan.on, modelId: model.id });
 
+  if (plan.thinking?.type === 'enabled' && caps.thinkingCanBeDisabled && toolLoopWithoutThinking(turns)) {
+    adj.add(req.thinking ? 'thinking' : 'reasoning_effort', 'dropped', 'tool loop without thinking_blocks', true);
+    plan = { ...plan, thinking: undefined, on: false, budget: undefined };
+  }
   const sampling = applySampling(req, model, plan.on, adj);
   const maxTokens = resolveMaxTokens(req, model, plan, options.maxTokensCap, adj);
   const stop = convertStop(req.stop, adj);
