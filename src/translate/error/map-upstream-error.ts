@@ -138,6 +138,8 @@ export function mapUpstreamError(status: number, body: unknown, headers: Headers
     headers: extraHeaders,
     upstreamStatus: status,
     ...(upstreamRequestId === undefined ? {} : { upstreamRequestId }),
+    // For logs only (never serialised to the client): the upstream body, e.g. the hidden 401 text.
+    cause: body,
   });
 }
 

@@ -42,7 +42,8 @@ export function toChatCompletion(message: Message, context: CompletionContext): 
   const toolCalls: ChatCompletionMessageToolCall[] = [];
   const thinkingBlocks: ThinkingBlockParam[] = [];
 
-  for (const block of message.content as ContentBlock[]) {
+  const blocks: ContentBlock[] = Array.isArray(message.content) ? message.content : [];
+  for (const block of blocks) {
     switch (block.type) {
       case 'text':
         text += (block as { text: string }).text;
