@@ -1,0 +1,62 @@
+/**
+ * Measures durable ledger insert rates (docs/keys-and-usage.md):
+ *   node --import tsx src/storage/measure-ledger-inserts.ts [rows] [postgres-url]
+ * One `record()` per row, each awaited (the gateway's durability contract), on SQLite WAL with
+ * synchronous=FULL and =NORMAL, and on Postgres (sequential, and 16 in flight over a pool).
+ * A measuring script, not a test: nothing asserts on time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { UsageRecord } from '../domain/usage/usage-record.ts';
+import { openPostgres } from './postgres/open-postgres.ts';
+import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
+import { openSqlite } from './sqlite/open-sqlite.ts';
+import { sql } from 'kysely';
+
+const rows = Number(process.argv[2] ?? 5000);
+const postgresUrl = process.argv[3];
+
+function row(i: number): UsageRecord {
+  return {
+    requestId: `req_${i}`, keyId: `key_${i % 10}`, createdAt: Date.now(), modelRequested: 'claude-sonnet-4-5', modelServed: 'claude-sonnet-4-5-20250929',
+    inputTokens: 1200, cacheReadTokens: 3000, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 350, reasoningTokens: 0,
+    costUsd: 0.00975, latencyMs: 812.4, ttftMs: 240.1, status: 200, errorCode: null, cancelled: false, stream: true, choices: 1,
+    upstreamRequestId: 'req_011CZ', rawUsage: [{ input_tokens: 1200, cache_read_input_tokens: 3000, output_tokens: 350 }],
+  };
+}
+
+async function measure(label: string, ledger: SqlUsageLedger, concurrency: number): Promise<void> {
+  for (let i = 0; i < 200; i++) await ledger.record(row(i)); // warm-up
+  const start = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < rows) await ledger.record(row(next++));
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  console.log(`${label.padEnd(44)} ${Math.round(rows / seconds).toString().padStart(7)} rows/s  (${rows} rows, ${(seconds * 1000 / rows).toFixed(3)} ms/row)`);
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'portico-measure-'));
+try {
+  for (const synchronous of ['FULL', 'NORMAL'] as const) {
+    const db = await openSqlite({ path: join(dir, `${synchronous}.db`), synchronous });
+    await measure(`sqlite WAL synchronous=${synchronous}`, new SqlUsageLedger(db), 1);
+    await db.destroy();
+  }
+  if (postgresUrl) {
+    const schema = `portico_measure_${process.pid}`;
+    const db = await openPostgres({ url: postgresUrl, schema, maxConnections: 16 });
+    try {
+      await measure('postgres INSERT per record, sequential', new SqlUsageLedger(db), 1);
+      await measure('postgres INSERT per record, 16 in flight', new SqlUsageLedger(db), 16);
+    } finally {
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
+      await db.destroy();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
