@@ -153,6 +153,23 @@ describe('decodeAnthropicEvents', () => {
     assert.ok(cancelled, 'reader.cancel reached the source');
   });
 
+  it('return() while a read is pending cancels the body and settles the pending next()', async () => {
+    let cancelled = false;
+    const silent = new ReadableStream<Uint8Array>({
+      pull() {
+        return new Promise(() => {}); // upstream says nothing
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const iterator = decodeAnthropicEvents(silent)[Symbol.asyncIterator]();
+    const pending = iterator.next();
+    await iterator.return?.();
+    assert.ok(cancelled);
+    assert.equal((await pending).done, true);
+  });
+
   it('does not cancel a body that ended normally', async () => {
     let cancelled = false;
     const iterator = decodeAnthropicEvents(body(['data: {"type":"ping"}\n\n'], () => (cancelled = true)))[Symbol.asyncIterator]();
