@@ -87,7 +87,7 @@ interface StubKey {
   revoked_at: number | null;
 }
 
-function stubAdminApp(): Hono {
+function stubAdminApp(options: { uplot: boolean }): Hono {
   const metrics = createMetrics({ defaultMetrics: false });
   const keys: StubKey[] = [];
   const records: UsageRecord[] = [];
@@ -130,7 +130,7 @@ function stubAdminApp(): Hono {
     if (c.req.header('authorization') !== `Bearer ${MASTER_KEY}`) return c.json(error('Invalid master key.', 'invalid_request_error', 'invalid_api_key'), 401);
     return next();
   });
-  app.route('/admin', createDashboardRoutes({ assets: loadDashboardAssets() }));
+  app.route('/admin', createDashboardRoutes({ assets: options.uplot ? loadDashboardAssets() : {} }));
   app.route('/admin/stats', createStatsRoute({ metrics }));
   let n = 0;
   app.post('/admin/keys', async (c) => {
@@ -245,8 +245,8 @@ function stubAdminApp(): Hono {
   return app;
 }
 
-async function startStub(): Promise<Target> {
-  const app = stubAdminApp();
+async function startStub(options: { uplot: boolean }): Promise<Target> {
+  const app = stubAdminApp(options);
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -422,9 +422,18 @@ async function dashboardFlow(target: Target, label: string, options: { xss: bool
 
 describe('admin dashboard in chromium', () => {
   test('against the in-test admin API stub: login, create, use, chart, revoke; names are escaped', { skip: chromiumSkip }, async () => {
-    const target = await startStub();
+    const target = await startStub({ uplot: true });
     try {
       await dashboardFlow(target, 'stub', { xss: true, expectUplot: true });
+    } finally {
+      await target.close();
+    }
+  });
+
+  test('without uPlot assets (as on Workers) the charts fall back to SVG bars', { skip: chromiumSkip }, async () => {
+    const target = await startStub({ uplot: false });
+    try {
+      await dashboardFlow(target, 'stub-no-uplot', { xss: false, expectUplot: false });
     } finally {
       await target.close();
     }

@@ -383,7 +383,7 @@ export const DASHBOARD_JS = String.raw`(function () {
         },
         axes: [
           { stroke: '#667085', grid: { show: false }, values: function (u, vals) { return vals.map(function (v) { var d = new Date(v * 1000); return (d.getUTCMonth() + 1) + '/' + d.getUTCDate(); }); } },
-          { stroke: '#667085', size: 56, grid: { stroke: '#eef0f3' }, values: function (u, vals) { return vals.map(series[0].fmt === fmtUsd ? function (v) { return '$' + shortNum(v); } : shortNum); } },
+          { stroke: '#667085', size: series[0].fmt === fmtUsd ? 72 : 56, grid: { stroke: '#eef0f3' }, values: function (u, vals) { return vals.map(series[0].fmt === fmtUsd ? function (v) { return '$' + shortNum(v); } : shortNum); } },
         ],
         series: [{ label: 'Day', value: function (u, v) { return v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10); } }].concat(series.map(function (s) {
           return {
@@ -403,28 +403,32 @@ export const DASHBOARD_JS = String.raw`(function () {
   }
   // Fallback when uPlot is not served (e.g. on Workers without assets): plain SVG bars of the first series.
   function svgBars(plot, xs, s, width) {
-    var NS = 'http://www.w3.org/2000/svg', H = 200, pad = 24;
-    var svg = document.createElementNS(NS, 'svg');
-    svg.setAttribute('viewBox', '0 0 ' + width + ' ' + H);
+    var NS = 'http://www.w3.org/2000/svg', H = 200, left = 8, top = 18, bottom = 22;
+    function el(tag, attrs, text) {
+      var node = document.createElementNS(NS, tag);
+      Object.keys(attrs).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+      if (text !== undefined) node.textContent = text;
+      return node;
+    }
+    var svg = el('svg', { viewBox: '0 0 ' + width + ' ' + H, role: 'img', 'aria-label': s.label + ' per day' });
     var max = Math.max.apply(null, s.values.concat([0])) || 1;
-    var bw = (width - pad) / Math.max(1, xs.length);
+    var plotH = H - top - bottom;
+    var bw = (width - left * 2) / Math.max(1, xs.length);
+    svg.appendChild(el('line', { x1: left, x2: width - left, y1: top, y2: top, stroke: '#eef0f3' }));
     s.values.forEach(function (v, i) {
-      var bh = ((H - pad) * v) / max;
-      var rect = document.createElementNS(NS, 'rect');
-      rect.setAttribute('x', String(pad + i * bw + bw * 0.15));
-      rect.setAttribute('y', String(H - pad - bh));
-      rect.setAttribute('width', String(Math.max(1, bw * 0.7)));
-      rect.setAttribute('height', String(bh));
-      rect.setAttribute('fill', s.color);
-      var tip = document.createElementNS(NS, 'title');
-      tip.textContent = new Date(xs[i] * 1000).toISOString().slice(0, 10) + ': ' + s.fmt(v);
-      rect.appendChild(tip);
+      var bh = (plotH * v) / max;
+      var rect = el('rect', { x: left + i * bw + bw * 0.15, y: top + plotH - bh, width: Math.max(1, bw * 0.7), height: bh, fill: s.color });
+      rect.appendChild(el('title', {}, new Date(xs[i] * 1000).toISOString().slice(0, 10) + ': ' + s.fmt(v)));
       svg.appendChild(rect);
     });
-    var label = document.createElementNS(NS, 'text');
-    label.setAttribute('x', '2'); label.setAttribute('y', '12');
-    label.textContent = 'max ' + s.fmt(max);
-    svg.appendChild(label);
+    svg.appendChild(el('line', { x1: left, x2: width - left, y1: top + plotH, y2: top + plotH, stroke: '#c9ced6' }));
+    svg.appendChild(el('text', { x: left, y: 12 }, 'max ' + s.fmt(max)));
+    var day = function (i) { var d = new Date(xs[i] * 1000); return (d.getUTCMonth() + 1) + '/' + d.getUTCDate(); };
+    if (xs.length) {
+      svg.appendChild(el('text', { x: left, y: H - 6 }, day(0)));
+      svg.appendChild(el('text', { x: width / 2, y: H - 6, 'text-anchor': 'middle' }, day(Math.floor(xs.length / 2))));
+      svg.appendChild(el('text', { x: width - left, y: H - 6, 'text-anchor': 'end' }, day(xs.length - 1)));
+    }
     plot.appendChild(svg);
   }
   function renderModels(rows) {
