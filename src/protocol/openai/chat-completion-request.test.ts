@@ -122,6 +122,10 @@ describe('chat completion request schema', () => {
     ['thinking budget minimum', { ...ok, thinking: { type: 'enabled', budget_tokens: 500 } }, 'thinking.budget_tokens', "Invalid 'thinking.budget_tokens': integer below minimum value. Expected a value >= 1024, but got 500 instead."],
     ['response_format type', { ...ok, response_format: { type: 'xml' } }, 'response_format.type', "Invalid value: 'xml'. Supported values are: 'text', 'json_object', and 'json_schema'."],
     ['cache_control ttl', { ...ok, cache_control: { type: 'ephemeral', ttl: '2h' } }, 'cache_control.ttl', "Invalid value: '2h'. Supported values are: '5m' and '1h'."],
+    ['tool_choice object', { ...ok, tool_choice: { type: 'function' } }, 'tool_choice.function', "Missing required parameter: 'tool_choice.function'."],
+    ['tool_choice number', { ...ok, tool_choice: 5 }, 'tool_choice', "Invalid type for 'tool_choice': expected one of a string or an object, but got an integer instead."],
+    ['function_call object', { ...ok, function_call: {} }, 'function_call.name', "Missing required parameter: 'function_call.name'."],
+    ['stop item type', { ...ok, stop: [1] }, 'stop[0]', "Invalid type for 'stop[0]': expected a string, but got an integer instead."],
     ['stream type', { ...ok, stream: 'yes' }, 'stream', "Invalid type for 'stream': expected a boolean, but got a string instead."],
   ];
   for (const [name, body, param, message] of cases) {

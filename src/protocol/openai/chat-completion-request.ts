@@ -330,12 +330,14 @@ function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>, path: P
   // A union of shapes (string | array, …): report inside the branch the input actually matched by
   // type; when every branch fails on the type itself, say which types were expected.
   const branches = issue.errors.filter((b) => b.length > 0);
-  const deeper = branches.find((b) => !(b[0]!.code === 'invalid_type' && b[0]!.path.length === 0));
+  const rootMismatch = (i: Issue): boolean =>
+    i.path.length === 0 && (i.code === 'invalid_type' || (i.code === 'invalid_value' && i.values.some((v) => typeof v !== typeof input)));
+  const deeper = branches.find((b) => !rootMismatch(b[0]!));
   if (deeper) return describeIssue(deeper[0]!, path);
   if (input === undefined) return { message: `Missing required parameter: '${param}'.`, param };
   const expected = branches
     .map((b) => b[0]!)
-    .map((i) => (i.code === 'invalid_type' ? EXPECTED[i.expected] ?? i.expected : i.code === 'invalid_value' ? quoteList(i.values) : 'a value'));
+    .map((i) => (i.code === 'invalid_type' ? EXPECTED[i.expected] ?? i.expected : i.code === 'invalid_value' ? EXPECTED[typeof i.values[0]] ?? 'a value' : 'a value'));
   return {
     message: `Invalid type for '${param}': expected one of ${[...new Set(expected)].join(' or ')}, but got ${describeValue(input)} instead.`,
     param,
