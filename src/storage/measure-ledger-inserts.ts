@@ -1,7 +1,7 @@
 /**
  * Measures durable ledger insert rates (docs/keys-and-usage.md):
  *   node --import tsx src/storage/measure-ledger-inserts.ts [rows] [postgres-url]
- * One `record()` per row, each awaited (the gateway's durability contract), on SQLite WAL with
+ * One `record()` per row (one transaction: INSERT + daily-spend upsert), each awaited (the gateway's durability contract), on SQLite WAL with
  * synchronous=FULL and =NORMAL, and on Postgres (sequential, and 16 in flight over a pool).
  * A measuring script, not a test: nothing asserts on time.
  */
@@ -43,15 +43,15 @@ const dir = mkdtempSync(join(tmpdir(), 'portico-measure-'));
 try {
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
     const db = await openSqlite({ path: join(dir, `${synchronous}.db`), synchronous });
-    await measure(`sqlite WAL synchronous=${synchronous}`, new SqlUsageLedger(db), 1);
+    await measure(`sqlite record() WAL synchronous=${synchronous}`, new SqlUsageLedger(db), 1);
     await db.destroy();
   }
   if (postgresUrl) {
     const schema = `portico_measure_${process.pid}`;
     const db = await openPostgres({ url: postgresUrl, schema, maxConnections: 16 });
     try {
-      await measure('postgres INSERT per record, sequential', new SqlUsageLedger(db), 1);
-      await measure('postgres INSERT per record, 16 in flight', new SqlUsageLedger(db), 16);
+      await measure('postgres record() sequential', new SqlUsageLedger(db), 1);
+      await measure('postgres record() 16 in flight', new SqlUsageLedger(db), 16);
     } finally {
       await sql`drop schema ${sql.id(schema)} cascade`.execute(db);
       await db.destroy();

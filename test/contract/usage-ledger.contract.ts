@@ -138,6 +138,22 @@ export function describeUsageLedgerContract(name: string, makeImpl: () => Promis
       assert.equal(await ledger.spendSince(scoped('nobody'), 0), 0);
     });
 
+    it('sums spend across UTC day boundaries, from midnight and from inside a day', async () => {
+      const keyId = scoped('key');
+      const day = Date.UTC(2026, 5, 10);
+      await ledger.record(sampleRecord({ keyId, createdAt: day - 3_600_000, costUsd: 1 }));
+      await ledger.record(sampleRecord({ keyId, createdAt: day, costUsd: 2 }));
+      await ledger.record(sampleRecord({ keyId, createdAt: day + 3_600_000, costUsd: 4 }));
+      await ledger.record(sampleRecord({ keyId, createdAt: day + DAY + 5, costUsd: 8 }));
+      await ledger.record(sampleRecord({ keyId: null, createdAt: day, costUsd: 1000 }));
+      assert.equal(await ledger.spendSince(keyId, day), 14);
+      assert.equal(await ledger.spendSince(keyId, day + 1), 12);
+      assert.equal(await ledger.spendSince(keyId, day - 3_600_000), 15);
+      assert.equal(await ledger.spendSince(keyId, day - 3_599_999), 14);
+      assert.equal(await ledger.spendSince(keyId, day + DAY), 8);
+      assert.equal(await ledger.spendSince(keyId, day + 2 * DAY), 0);
+    });
+
     it('returns recent rows newest first, limited, optionally for one key', async () => {
       const keyId = scoped('key');
       for (let i = 0; i < 5; i++) await ledger.record(sampleRecord({ keyId, requestId: `${keyId}_${i}`, createdAt: T0 + 100 * DAY + i }));

@@ -30,6 +30,7 @@ function renderError(error: unknown): Response {
   const headers = new Headers(failure.headers);
   headers.set('content-type', 'application/json');
   if (failure.retryAfterSeconds !== undefined) headers.set('retry-after', String(Math.ceil(failure.retryAfterSeconds)));
+  headers.set('x-should-retry', failure.retryable ? 'true' : 'false');
   return new Response(JSON.stringify(failure.toBody()), { status: failure.status, headers });
 }
 

@@ -65,6 +65,24 @@ const MIGRATIONS: Migration[] = [
       await db.schema.createIndex('usage_records_time').ifNotExists().on('usage_records').column('created_at').execute();
     },
   },
+  {
+    id: '002_daily_spend',
+    async up(db) {
+      await db.schema
+        .createTable('usage_daily_spend')
+        .ifNotExists()
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('cost_usd', 'double precision', (c) => c.notNull())
+        .addColumn('requests', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('usage_daily_spend_pk', ['key_id', 'day'])
+        .execute();
+      // Backfill from existing records (a no-op on a fresh database).
+      await sql`insert into usage_daily_spend (key_id, day, cost_usd, requests)
+        select key_id, created_day, sum(cost_usd), count(*) from usage_records where key_id is not null group by key_id, created_day
+        on conflict (key_id, day) do nothing`.execute(db);
+    },
+  },
 ];
 
 async function applyPending(db: Kysely<PorticoDatabase>, dialect: SqlDialectName, now: number): Promise<string[]> {

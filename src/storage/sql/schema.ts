@@ -48,6 +48,17 @@ export interface UsageRecordsTable {
   raw_usage: string | null;
 }
 
+/**
+ * Per key and UTC day, maintained in the same transaction as each ledger insert, so a budget
+ * check sums at most ~31 rows (plus one partial day) instead of every record of the period.
+ */
+export interface UsageDailySpendTable {
+  key_id: string;
+  day: string;
+  cost_usd: number;
+  requests: number;
+}
+
 export interface MigrationsTable {
   id: string;
   applied_at: number;
@@ -56,6 +67,7 @@ export interface MigrationsTable {
 export interface PorticoDatabase {
   api_keys: ApiKeysTable;
   usage_records: UsageRecordsTable;
+  usage_daily_spend: UsageDailySpendTable;
   portico_migrations: MigrationsTable;
 }
 

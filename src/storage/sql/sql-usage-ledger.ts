@@ -70,9 +70,9 @@ function toTotals(row: AggregateRow): UsageTotals {
 }
 
 /**
- * UsageLedger over Kysely (SQLite embedded, Postgres at scale). `record` is one INSERT in
- * autocommit: it resolves after the database reported the row committed (SQLite WAL with the
- * configured `synchronous`; Postgres with its `synchronous_commit`), never before.
+ * UsageLedger over Kysely (SQLite embedded, Postgres at scale). `record` is one transaction (the
+ * row + the key's daily spend rollup): it resolves after the database reported it committed
+ * (SQLite WAL with the configured `synchronous`; Postgres with its `synchronous_commit`).
  */
 export class SqlUsageLedger implements UsageLedger {
   constructor(
@@ -81,33 +81,47 @@ export class SqlUsageLedger implements UsageLedger {
   ) {}
 
   async record(record: UsageRecord): Promise<void> {
-    await this.db
-      .insertInto('usage_records')
-      .values({
-        request_id: record.requestId,
-        key_id: record.keyId,
-        created_at: record.createdAt,
-        created_day: utcDayOf(record.createdAt),
-        model_requested: record.modelRequested,
-        model_served: record.modelServed,
-        input_tokens: record.inputTokens,
-        cache_read_tokens: record.cacheReadTokens,
-        cache_write_5m_tokens: record.cacheWrite5mTokens,
-        cache_write_1h_tokens: record.cacheWrite1hTokens,
-        output_tokens: record.outputTokens,
-        reasoning_tokens: record.reasoningTokens,
-        cost_usd: record.costUsd,
-        latency_ms: record.latencyMs,
-        ttft_ms: record.ttftMs,
-        status: record.status,
-        error_code: record.errorCode,
-        cancelled: record.cancelled ? 1 : 0,
-        stream: record.stream ? 1 : 0,
-        choices: record.choices,
-        upstream_request_id: record.upstreamRequestId,
-        raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
-      })
-      .execute();
+    const day = utcDayOf(record.createdAt);
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('usage_records')
+        .values({
+          request_id: record.requestId,
+          key_id: record.keyId,
+          created_at: record.createdAt,
+          created_day: day,
+          model_requested: record.modelRequested,
+          model_served: record.modelServed,
+          input_tokens: record.inputTokens,
+          cache_read_tokens: record.cacheReadTokens,
+          cache_write_5m_tokens: record.cacheWrite5mTokens,
+          cache_write_1h_tokens: record.cacheWrite1hTokens,
+          output_tokens: record.outputTokens,
+          reasoning_tokens: record.reasoningTokens,
+          cost_usd: record.costUsd,
+          latency_ms: record.latencyMs,
+          ttft_ms: record.ttftMs,
+          status: record.status,
+          error_code: record.errorCode,
+          cancelled: record.cancelled ? 1 : 0,
+          stream: record.stream ? 1 : 0,
+          choices: record.choices,
+          upstream_request_id: record.upstreamRequestId,
+          raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
+        })
+        .execute();
+      if (record.keyId === null) return;
+      await trx
+        .insertInto('usage_daily_spend')
+        .values({ key_id: record.keyId, day, cost_usd: record.costUsd, requests: 1 })
+        .onConflict((oc) =>
+          oc.columns(['key_id', 'day']).doUpdateSet({
+            cost_usd: sql`usage_daily_spend.cost_usd + excluded.cost_usd`,
+            requests: sql`usage_daily_spend.requests + 1`,
+          }),
+        )
+        .execute();
+    });
   }
 
   private filtered(query: UsageQuery): SelectQueryBuilder<PorticoDatabase, 'usage_records', object> {
@@ -134,14 +148,32 @@ export class SqlUsageLedger implements UsageLedger {
     return rows.map((row) => ({ group: row.group_value ?? '(master)', ...toTotals(row) }));
   }
 
+  /**
+   * Whole UTC days from the daily rollup; a `since` inside a day adds that day's remainder from the
+   * records (bounded: one day of one key). Budget periods start at midnight, so normally only the
+   * rollup is read.
+   */
   async spendSince(keyId: string, since: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('usage_records')
+    const dayStart = Date.parse(`${utcDayOf(since)}T00:00:00Z`);
+    const firstWholeDay = since === dayStart ? dayStart : dayStart + 86_400_000;
+    const whole = await this.db
+      .selectFrom('usage_daily_spend')
       .select(sql<string>`coalesce(sum(cost_usd), 0)`.as('spend'))
       .where('key_id', '=', keyId)
-      .where('created_at', '>=', since)
+      .where('day', '>=', utcDayOf(firstWholeDay))
       .executeTakeFirstOrThrow();
-    return roundUsd(num(row.spend));
+    let partial = 0;
+    if (firstWholeDay !== since) {
+      const row = await this.db
+        .selectFrom('usage_records')
+        .select(sql<string>`coalesce(sum(cost_usd), 0)`.as('spend'))
+        .where('key_id', '=', keyId)
+        .where('created_at', '>=', since)
+        .where('created_at', '<', firstWholeDay)
+        .executeTakeFirstOrThrow();
+      partial = num(row.spend);
+    }
+    return roundUsd(num(whole.spend) + partial);
   }
 
   async recent(limit: number, keyId?: string): Promise<UsageRecord[]> {
