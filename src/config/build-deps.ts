@@ -6,7 +6,7 @@
 import { createModelCatalog } from '../domain/models/model-catalog.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/usage/pricing.ts';
 import { createApp } from '../http/create-app.ts';
-import { createDashboardRoutes } from '../http/dashboard/dashboard-routes.ts';
+import { createDashboardRoutes, type DashboardAssets } from '../http/dashboard/dashboard-routes.ts';
 import { bearerTokenAuthorizer, createMetricsRoute, createStatsRoute } from '../http/routes/metrics.ts';
 import { createAdminApi } from '../http/routes/admin-api.ts';
 import { logRequest, type Logger } from '../observability/logger.ts';
@@ -27,6 +27,8 @@ export interface BuildOptions {
   clock?: () => number;
   newId?: () => string;
   version?: string;
+  /** uPlot files for the dashboard charts (read from node_modules by the Node runtime). */
+  dashboardAssets?: DashboardAssets;
 }
 
 export interface Built {
@@ -99,7 +101,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     catalog,
     adminApi: createAdminApi({ keyStore: storage.keyStore, ledger: storage.ledger, clock: () => Math.floor(clock()) }),
     statsRoute: createStatsRoute({ metrics, ledger: storage.ledger } as Parameters<typeof createStatsRoute>[0]),
-    dashboard: createDashboardRoutes({}),
+    dashboard: createDashboardRoutes({ assets: options.dashboardAssets }),
     metricsRoute: createMetricsRoute({
       metrics,
       authorize: bearerTokenAuthorizer([options.masterKey, config.metricsToken?.reveal()]),

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { buildDeps } from '../../config/build-deps.ts';
 import { ConfigError, parseConfig, type PortiCoFileConfig } from '../../config/config.ts';
+import { loadDashboardAssets } from '../../http/dashboard/load-dashboard-assets.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   }
 
   const { transport, close: closeTransport } = createUndiciTransport({ connections: config.upstreamConnections });
-  const built = await buildDeps({ config, masterKey, transport, logger, version: packageVersion() });
+  const built = await buildDeps({ config, masterKey, transport, logger, version: packageVersion(), dashboardAssets: loadDashboardAssets() });
 
   const server = serve({ fetch: built.fetch, port: config.port, hostname: config.host, overrideGlobalObjects: false }, (info: AddressInfo) => {
     logger.info(
