@@ -198,3 +198,38 @@ describe('admit and settle', () => {
     assert.equal(errors.length, 1);
   });
 });
+
+describe('governance across replicas (Postgres + Redis)', async () => {
+  const { postgresAvailability, redisAvailability, runId, dropSchema, deleteRedisPrefix } = await import('../../test/contract/backends.ts');
+  const { createStorage } = await import('../storage/create-storage.ts');
+  const postgres = await postgresAvailability();
+  const redis = await redisAvailability();
+  const skip = 'skip' in postgres ? postgres.skip : 'skip' in redis ? redis.skip : undefined;
+
+  it('admits exactly rpm in total from a concurrent burst over 3 replicas; revocation is seen by all', { skip }, async () => {
+    const databaseUrl = (postgres as { url: string }).url;
+    const redisUrl = (redis as { url: string }).url;
+    const schema = `portico_test_gov_${runId()}`;
+    const redisPrefix = `portico_test:${runId()}:`;
+    const storages = await Promise.all([0, 1, 2].map(() => createStorage({ dataDir: '/nonexistent', databaseUrl, redisUrl, databaseSchema: schema, redisPrefix })));
+    try {
+      const replicas = storages.map((s) => createGovernance({ ...s, masterKey: MASTER }));
+      const { secret, key } = await issueApiKey(storages[0].keyStore, { name: 'burst', rpm: 7, tpm: 10_000 }, Date.now());
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 30 }, async (_, i) => {
+          const g = replicas[i % 3];
+          return g.admit(await g.authenticate(`Bearer ${secret}`), { estimatedTokens: 100, upstreamCalls: 1 });
+        }),
+      );
+      assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 7);
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      assert.ok(refused.every((o) => o.reason instanceof GatewayError && o.reason.code === 'rate_limit_exceeded'));
+      await storages[1].keyStore.revoke(key.id, Date.now());
+      await expectGatewayError(replicas[2].authenticate(`Bearer ${secret}`), 'invalid_api_key');
+    } finally {
+      await Promise.all(storages.map((s) => s.close()));
+      await dropSchema(databaseUrl, schema);
+      await deleteRedisPrefix(redisUrl, redisPrefix);
+    }
+  });
+});
