@@ -25,7 +25,7 @@ export interface UsageTotals {
 
 /**
  * The usage ledger. `record` resolves only once the record is durable (the embedded store writes
- * synchronously; see docs/decisions for the trade-off), so a response that reached the client has
+ * synchronously; see docs/keys-and-usage.md for the trade-off), so a response that reached the client has
  * its record even after a crash.
  */
 export interface UsageLedger {

@@ -34,6 +34,9 @@ export async function openPostgres(options: OpenPostgresOptions): Promise<Kysely
     types: types as pg.CustomTypesConfig,
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
+  // An idle client losing its connection emits 'error' on the pool; without a listener that would
+  // crash the process. The pool drops the client and the next query connects afresh.
+  pool.on('error', () => {});
   const db = new Kysely<PorticoDatabase>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (options.schema !== undefined) await sql`create schema if not exists ${sql.id(options.schema)}`.execute(db).catch(async (error: unknown) => {
