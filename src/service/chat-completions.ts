@@ -14,6 +14,9 @@ import type { ChatCompletion, CompletionUsage } from '../protocol/openai/chat-co
 import { formatAdjustmentsHeader, toAnthropicRequest, type TranslatedRequest } from '../translate/request/to-anthropic-request.ts';
 import { mapUsage, sumUsage } from '../translate/response/map-usage.ts';
 import { toChatCompletion } from '../translate/response/to-chat-completion.ts';
+import { accumulateEvent, createMessageAccumulator, finishAccumulation } from '../translate/stream/accumulate-message.ts';
+import type { ChatProvider, UpstreamMeta } from '../providers/chat-provider.ts';
+import type { MessagesRequest } from '../protocol/anthropic/messages.ts';
 import { openChatStream } from './chat-stream.ts';
 import type { Admission, Principal } from './governance.ts';
 import { withRetries } from './retry.ts';
@@ -157,7 +160,11 @@ async function callUpstream(
   return withRetries(
     async () => {
       try {
-        const { message, meta } = await deps.provider.createMessage(context.translated!.anthropic, signal);
+        const request = context.translated!.anthropic;
+        const { message, meta } =
+          request.max_tokens > STREAM_UPSTREAM_ABOVE_MAX_TOKENS
+            ? await createMessageViaStream(deps.provider, request, signal, deps.settings.streamIdleTimeoutMs)
+            : await deps.provider.createMessage(request, signal);
         return { message, requestId: meta.requestId };
       } catch (error) {
         if (isGatewayError(error) && error.code !== 'client_closed_request') deps.telemetry.upstreamError(error.code);
@@ -175,6 +182,48 @@ async function callUpstream(
     throw error;
   });
   void choice;
+}
+
+/**
+ * Above this max_tokens a non-streaming client request is streamed upstream and assembled here:
+ * a connection silent for minutes gets cut by idle timeouts (the Anthropic SDKs refuse such
+ * non-streaming calls for the same reason; protocol.md §6.9). A failure before message_stop is
+ * still before the client's first byte, so it stays retryable.
+ */
+const STREAM_UPSTREAM_ABOVE_MAX_TOKENS = 21_333;
+
+async function createMessageViaStream(
+  provider: ChatProvider,
+  request: MessagesRequest,
+  signal: AbortSignal,
+  idleTimeoutMs: number,
+): Promise<{ message: Message; meta: UpstreamMeta }> {
+  const { events, meta } = await provider.streamMessage(request, signal);
+  const iterator = events[Symbol.asyncIterator]();
+  const state = createMessageAccumulator();
+  try {
+    while (!state.done) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const idle = new Promise<'idle'>((resolve) => (timer = setTimeout(() => resolve('idle'), idleTimeoutMs)));
+      let result: IteratorResult<unknown> | 'idle';
+      try {
+        result = await Promise.race([iterator.next(), idle]);
+      } catch (error) {
+        if (isGatewayError(error)) throw error;
+        if (signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request.');
+        throw new GatewayError('upstream_unreachable', 'The upstream connection failed mid-stream.', { cause: error });
+      } finally {
+        clearTimeout(timer);
+      }
+      if (result === 'idle') throw new GatewayError('upstream_timeout', `The upstream sent nothing for ${idleTimeoutMs} ms.`);
+      if (result.done) break;
+      const failure = accumulateEvent(state, result.value as Parameters<typeof accumulateEvent>[1]);
+      if (failure) throw failure;
+    }
+    return { message: finishAccumulation(state), meta };
+  } finally {
+    void iterator.return?.().catch(() => undefined);
+  }
 }
 
 export interface SettleParts {

@@ -126,6 +126,29 @@ describe('before the first byte', () => {
   });
 });
 
+describe('long non-streaming requests are streamed upstream', () => {
+  test('large max_tokens: streamed upstream, assembled; short ones are plain JSON calls', async () => {
+    const long = await client.chat.completions.create(ask);
+    assert.equal(long.choices[0]!.message.content, 'Hello from the fake upstream.');
+    assert.equal(fake.requests[0]!.body.stream, true);
+    await client.chat.completions.create({ ...ask, max_tokens: 100 });
+    assert.equal(fake.requests[1]!.body.stream, undefined);
+  });
+
+  test('a mid-stream failure of an assembled request is still retried (nothing reached the client)', async () => {
+    fake.enqueue({ kind: 'midstream-error', afterDeltas: 1, errorType: 'overloaded_error' });
+    const completion = await client.chat.completions.create(ask);
+    assert.equal(completion.choices[0]!.finish_reason, 'stop');
+    assert.equal(fake.requests.length, 2);
+  });
+
+  test('an assembled request whose upstream goes silent: 504', async () => {
+    fake.enqueue({ kind: 'silent-then-reply', silentMs: 5000 });
+    const response = await post(ask);
+    assert.equal(response.status, 504);
+  });
+});
+
 describe('after the first byte', () => {
   for (const scenario of [
     { kind: 'midstream-error', afterDeltas: 1, errorType: 'overloaded_error' } as const,
