@@ -316,3 +316,30 @@ describe('reasoning', () => {
     assert.ok(assistant[0]!['signature']);
   });
 });
+
+describe('prompt caching', () => {
+  test('cache_control on parts, messages and tools passes through; usage reports reads and writes', async () => {
+    fake.enqueue({ kind: 'reply', usage: { input_tokens: 10, cache_read_input_tokens: 2000, cache_creation_input_tokens: 500, ephemeral_5m: 300, ephemeral_1h: 200 } });
+    const { data: completion, response } = await client.chat.completions
+      .create({
+        model: 'claude-sonnet-4-6',
+        tools: [{ ...weatherTool, cache_control: { type: 'ephemeral' } } as OpenAI.ChatCompletionTool],
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'You are terse.', cache_control: { type: 'ephemeral', ttl: '1h' } } as OpenAI.ChatCompletionContentPartText] },
+          { role: 'user', content: [{ type: 'text', text: 'A long shared document…', cache_control: { type: 'ephemeral' } } as OpenAI.ChatCompletionContentPartText] },
+        ],
+      })
+      .withResponse();
+    const body = upstreamBody(0);
+    assert.deepEqual((body['system'] as Array<Record<string, unknown>>)[0]!['cache_control'], { type: 'ephemeral', ttl: '1h' });
+    assert.deepEqual((body['tools'] as Array<Record<string, unknown>>)[0]!['cache_control'], { type: 'ephemeral' });
+    assert.deepEqual((body.messages[0]!.content as Array<Record<string, unknown>>)[0]!['cache_control'], { type: 'ephemeral' });
+    const usage = completion.usage! as OpenAI.CompletionUsage & { prompt_tokens_details: { cache_write_tokens?: number } };
+    assert.equal(usage.prompt_tokens, 10 + 2000 + 500);
+    assert.equal(usage.prompt_tokens_details.cached_tokens, 2000);
+    assert.equal(usage.prompt_tokens_details.cache_write_tokens, 500);
+    // Sonnet 4.6: input 3, 5m write 3.75, 1h write 6, read 0.30, output 15 ($/MTok).
+    const expected = (10 * 3 + 300 * 3.75 + 200 * 6 + 2000 * 0.3 + usage.completion_tokens * 15) / 1e6;
+    assert.ok(Math.abs(Number(response.headers.get('x-portico-cost-usd')) - expected) < 1e-9, `${response.headers.get('x-portico-cost-usd')} vs ${expected}`);
+  });
+});
