@@ -259,6 +259,29 @@ describe('errors', () => {
   });
 });
 
+describe('strict mode', () => {
+  test('x-portico-strict turns an adaptation into a 400 naming the field', async () => {
+    const strict = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0, defaultHeaders: { 'x-portico-strict': 'true' } });
+    await assert.rejects(
+      strict.chat.completions.create({ model: 'claude-sonnet-4-6', max_tokens: 100, temperature: 1.5, messages: [{ role: 'user', content: 'hi' }] }),
+      (error: unknown) => error instanceof OpenAI.BadRequestError && (error as APIError).param === 'temperature',
+    );
+    const ok = await strict.chat.completions.create({ model: 'claude-sonnet-4-6', max_tokens: 100, temperature: 0.5, messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(ok.choices[0]!.finish_reason, 'stop');
+    assert.equal(fake.requests.length, 1);
+  });
+
+  test('without strict mode the same request is adapted and the header lists it', async () => {
+    const { response } = await client.chat.completions
+      .create({ model: 'claude-sonnet-4-6', max_tokens: 100, temperature: 1.5, top_p: 0.9, messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    assert.match(response.headers.get('x-portico-adjustments') ?? '', /temperature=clamped/);
+    assert.match(response.headers.get('x-portico-adjustments') ?? '', /top_p=dropped/);
+    assert.equal(fake.requests[0]!.body.temperature, 1);
+    assert.equal(fake.requests[0]!.body.top_p, undefined);
+  });
+});
+
 describe('models, health, CORS', () => {
   test('GET /v1/models lists live models and the seed default; /v1/models/{id}; unknown → 404', async () => {
     const list = await client.models.list();
