@@ -119,8 +119,9 @@ async function completeNonStreaming(deps: ChatServiceDeps, context: RequestConte
     } catch (error) {
       upstream.abort(); // one choice failed: the others are wasted work
       throw error;
+    } finally {
+      context.upstreamWaitMs = deps.clock() - started;
     }
-    context.upstreamWaitMs = deps.clock() - started;
     const id = `chatcmpl-${deps.newId()}`;
     const created = Math.floor(context.call.receivedAt / 1000);
     const completions = messages.map(({ message }, index) =>

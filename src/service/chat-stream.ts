@@ -54,6 +54,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       ),
     ),
   );
+  context.upstreamWaitMs = deps.clock() - started;
   const failed = opening.find((outcome) => outcome.status === 'rejected');
   if (failed) {
     upstream.abort();
@@ -64,7 +65,6 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     if (isGatewayError(reason) && reason.code !== 'client_closed_request') deps.telemetry.upstreamError(reason.code);
     throw reason;
   }
-  context.upstreamWaitMs = deps.clock() - started;
   const opened = opening.map((outcome) => (outcome as PromiseFulfilledResult<Awaited<ReturnType<typeof deps.provider.streamMessage>>>).value);
   const upstreamRequestId = opened.map((o) => o.meta.requestId).filter(Boolean).join(',') || null;
 
