@@ -48,6 +48,7 @@ export interface Config {
   maxRetries: number;
   retryBaseDelayMs: number;
   retryMaxDelayMs: number;
+  /** Cap on upstream sockets; 0 = no cap (every open stream holds one: a cap queues streams). */
   upstreamConnections: number;
   logLevel: string;
   logBodies: boolean;
@@ -127,7 +128,7 @@ export function parseConfig(env: Env, file: PortiCoFileConfig = {}): Config {
     maxRetries: int('PORTICO_MAX_RETRIES', 2, 0),
     retryBaseDelayMs: int('PORTICO_RETRY_BASE_DELAY_MS', 500, 0),
     retryMaxDelayMs: int('PORTICO_RETRY_MAX_DELAY_MS', 8_000, 0),
-    upstreamConnections: int('PORTICO_UPSTREAM_CONNECTIONS', 256, 1),
+    upstreamConnections: int('PORTICO_UPSTREAM_CONNECTIONS', 0, 0),
     logLevel: read('LOG_LEVEL') ?? 'info',
     logBodies: bool('PORTICO_LOG_BODIES', false),
   };

@@ -7,7 +7,8 @@ import { readText, type Transport } from '../../providers/transport/transport.ts
  */
 export function createUndiciTransport(options: { connections: number; keepAliveTimeoutMs?: number }): { transport: Transport; close(): Promise<void> } {
   const agent = new Agent({
-    connections: options.connections,
+    // 0 → no cap: each open stream needs its own socket, a cap would queue streams behind it.
+    connections: options.connections > 0 ? options.connections : null,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     // Timeouts are owned by the gateway (per request, abortable), not the socket layer.
     headersTimeout: 0,
