@@ -3,9 +3,9 @@
 // drives it from separate load-generator processes on the other core, repeats, and writes medians,
 // ratios and PASS/FAIL targets to bench/results/ (latest.json, latest.md and a timestamped copy).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchConfig, type ScenarioId } from './lib/config.ts';
 import { killAll, launcher, machineBusy, run, sleep, startService, type Service } from './lib/proc.ts';
@@ -29,7 +29,14 @@ function machine(): Machine {
     const out = String((err as { stdout?: string }).stdout ?? '');
     if (out.length > 0) wrk = out.split('\n')[0]!.trim().replace(/ Copyright.*$/, '');
   }
+  let porticoCommit = 'unknown';
+  try {
+    porticoCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+  } catch {
+    /* not a git checkout */
+  }
   return {
+    porticoCommit,
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
     node: process.version,
@@ -116,7 +123,29 @@ async function measureTarget(
   return result;
 }
 
+/** `--render FILE.json`: re-render FILE.md from a saved report (after changes to the Markdown layout). */
+function rerender(file: string): void {
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  const cfg = report.config as BenchConfig;
+  const defs = metricCatalogue(cfg.nonStreamConcurrency);
+  report.medians = aggregate(report.runs);
+  report.ratios = ratios(report.medians, defs);
+  report.checks = checks(report.medians, cfg.nonStreamConcurrency);
+  report.noisy = [];
+  for (const [t, agg] of Object.entries(report.medians)) {
+    for (const d of defs) if (d.better !== 'none' && agg?.[d.key]?.noisy) report.noisy.push(`${t}:${d.key}`);
+  }
+  writeFileSync(file, JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(report, defs) + '\n');
+  log(`re-rendered ${file.replace(/\.json$/, '.md')}`);
+}
+
 async function main(): Promise<void> {
+  const ri = process.argv.indexOf('--render');
+  if (ri > 0) {
+    rerender(resolve(process.argv[ri + 1] ?? join(benchDir, 'results', 'latest.json')));
+    return;
+  }
   const parsed = parseArgs(process.argv.slice(2), join(benchDir, 'results'));
   if (parsed === 'help') {
     process.stdout.write(USAGE + '\n');
@@ -214,7 +243,7 @@ async function main(): Promise<void> {
   }
   const report: Report = {
     machine: m,
-    config: cfg,
+    config: { ...cfg, outDir: relative(repoRoot, cfg.outDir) || '.' },
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     durationS: (finished.getTime() - started.getTime()) / 1000,

@@ -48,7 +48,7 @@ const FULL: Omit<BenchConfig, 'targets' | 'scenarios' | 'outDir'> = {
   runs: 3,
   pin: true,
   nice: true,
-  quietWaitS: 30,
+  quietWaitS: 10,
   quietBusy: 0.15,
   targetCpu: '0',
   loadCpu: '1',
@@ -74,19 +74,19 @@ const FULL: Omit<BenchConfig, 'targets' | 'scenarios' | 'outDir'> = {
 
 const QUICK: Partial<BenchConfig> = {
   mode: 'quick',
-  runs: 3,
-  quietWaitS: 5,
+  runs: 2,
+  quietWaitS: 0,
   warmupRequests: 200,
   nonStreamDurationS: 1,
-  streamDurationS: 1.5,
+  streamDurationS: 1,
   slowTokens: 30,
-  cpuMaxS: 1.5,
+  cpuMaxS: 1,
   gapStreams: 40,
   gapTokens: 30,
 };
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 short durations (about 3 minutes in all)
+  --quick                 2 runs of short durations (about 3 minutes; full mode: 3 runs, about 12)
   --targets a,b           subset of ${ALL_TARGETS.join(',')} (default: all)
   --scenarios a,b         subset of ${ALL_SCENARIOS.join(',')} (default: all)
   --runs N                repetitions (medians are reported; default 3)
@@ -99,6 +99,7 @@ export const USAGE = `npm run bench -- [options]
   --no-nice               do not raise the bench processes' priority (nice -10)
   --quiet-wait S          wait up to S s for the machine to be quiet before each target run (0 = never)
   --out DIR               results directory (default bench/results)
+  --render FILE.json      only re-render FILE.md from a saved report
   --help`;
 
 export function parseArgs(argv: string[], defaultOut: string): BenchConfig | 'help' {

@@ -19,6 +19,7 @@ export function metricCatalogue(concurrency: number[]): MetricDef[] {
     m.push({ key: `ns.c${c}.rps`, label: `(a) non-stream c=${c} throughput`, unit: 'req/s', better: 'higher', digits: 0 });
     m.push({ key: `ns.c${c}.p50Ms`, label: `(a) non-stream c=${c} latency p50`, unit: 'ms', better: 'lower', digits: 3 });
     m.push({ key: `ns.c${c}.p99Ms`, label: `(a) non-stream c=${c} latency p99`, unit: 'ms', better: 'lower', digits: 3 });
+    m.push({ key: `ns.c${c}.cpuUtil`, label: `(a) non-stream c=${c} target CPU (1.0 = its core saturated)`, unit: 'cores', better: 'none', digits: 2 });
   }
   m.push(
     { key: 'st.perSecond', label: '(b) stream 200 tok: throughput', unit: 'streams/s', better: 'higher', digits: 0 },
@@ -31,6 +32,7 @@ export function metricCatalogue(concurrency: number[]): MetricDef[] {
     { key: 'slow.duringRssMb', label: '(c) RSS with the slow streams open', unit: 'MB', better: 'lower', digits: 1 },
     { key: 'slow.perStreamKb', label: '(c) RSS per open slow stream', unit: 'KB', better: 'lower', digits: 1 },
     { key: 'slow.ok', label: '(c) slow streams completed', unit: 'streams', better: 'higher', digits: 0 },
+    { key: 'slow.peakOpen', label: '(c) slow streams open at once (peak)', unit: 'streams', better: 'higher', digits: 0 },
     { key: 'slow.ttftP99Ms', label: '(c) slow streams: first token p99', unit: 'ms', better: 'lower', digits: 1 },
     { key: 'slow.maxGapP99Ms', label: '(c) slow streams: max gap p99', unit: 'ms', better: 'lower', digits: 1 },
     { key: 'slow.cpuPerTokenUs', label: '(c) slow streams: CPU per token', unit: 'µs', better: 'lower', digits: 1 },
@@ -39,6 +41,7 @@ export function metricCatalogue(concurrency: number[]): MetricDef[] {
     { key: 'cpu.perTokenUs', label: '(d) CPU per streamed token', unit: 'µs', better: 'lower', digits: 2 },
     { key: 'gap.maxGapP50Ms', label: '(e) paced stream: max inter-token gap p50', unit: 'ms', better: 'lower', digits: 2 },
     { key: 'gap.maxGapP99Ms', label: '(e) paced stream: max inter-token gap p99', unit: 'ms', better: 'lower', digits: 2 },
+    { key: 'gap.ttftP50Ms', label: '(e) paced stream: time to first token p50', unit: 'ms', better: 'lower', digits: 2 },
     { key: 'env.busyBeforePct', label: 'machine busy before the run (others)', unit: '%', better: 'none', digits: 0 },
   );
   return m;
@@ -146,6 +149,8 @@ export function checks(agg: Aggregates, concurrency: number[]): Check[] {
 }
 
 export interface Machine {
+  /** Commit of the repo (Portico) that was measured. */
+  porticoCommit: string;
   cpuModel: string;
   cores: number;
   node: string;
@@ -199,7 +204,7 @@ export function renderMarkdown(r: Report, defs: MetricDef[]): string {
   L.push(`- Date: ${r.startedAt} (took ${Math.round(r.durationS)} s, mode \`${(r.config as { mode: string }).mode}\`, ${(r.config as { runs: number }).runs} runs, medians shown)`);
   L.push(`- Machine: ${m.cpuModel}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.wrk}; load average at start ${m.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}`);
   L.push(`- Pinning: target on core ${(r.config as { targetCpu: string }).targetCpu}; load generator and upstream mock on core ${(r.config as { loadCpu: string }).loadCpu}${(r.config as { pin: boolean }).pin ? '' : ' (DISABLED: --no-pin)'}`);
-  L.push(`- Portico measured: **${r.porticoMeasured ? 'yes' : 'no'}**`);
+  L.push(`- Portico measured: **${r.porticoMeasured ? `yes (commit ${m.porticoCommit})` : 'no'}**`);
   if (r.noisy.length > 0) L.push(`- **Noisy run:** ${r.noisy.length} medians have a min–max spread above ${NOISE_THRESHOLD * 100}% (marked ⚠ below).`);
   L.push('');
   const cols = r.targets.filter((t) => r.medians[t] !== undefined);

@@ -108,20 +108,33 @@ export async function slowStreams(env: ScenarioEnv): Promise<Metrics> {
   }
   const cpuMs = readCpuMs(pid) - cpu0;
   checkErrors(env, 'slow streams', r.ok, r.errors, r.errorSamples);
-  const from = r.allOpenAt;
-  const to = r.firstCloseAt;
-  let window = from !== undefined && to !== undefined ? samples.filter((s) => s.t >= from && s.t <= to) : [];
-  if (window.length === 0) {
-    env.note(`${target.id} slow streams: not all ${cfg.slowStreams} streams were open at once (${r.ok} ok); RSS taken over the whole run`);
-    window = samples;
+  // RSS at the moment most streams were open at once (all of them, unless the target accepts streams
+  // more slowly than the first ones finish): for each RSS sample, the open count the client saw then.
+  const tl = r.openTimeline ?? [];
+  const openAt = (t: number): number => {
+    let open = 0;
+    for (const [ts, n] of tl) {
+      if (ts > t) break;
+      open = n;
+    }
+    return open;
+  };
+  let best = { kb: idleKb, open: 0 };
+  for (const smp of samples) {
+    const open = openAt(smp.t);
+    if (open > best.open || (open === best.open && smp.kb > best.kb)) best = { kb: smp.kb, open };
   }
-  const duringKb = Math.max(...window.map((s) => s.kb));
+  if (best.open < cfg.slowStreams) {
+    env.note(`${target.id} slow streams: at most ${best.open} of ${cfg.slowStreams} were open at once (the first finished before the last started); RSS per stream uses ${best.open}`);
+  }
+  const duringKb = best.kb;
   return {
     'slow.ok': r.ok,
     'slow.errors': r.errors,
     'slow.idleRssMb': idleKb / 1024,
     'slow.duringRssMb': duringKb / 1024,
-    'slow.perStreamKb': (duringKb - idleKb) / cfg.slowStreams,
+    'slow.perStreamKb': best.open > 0 ? (duringKb - idleKb) / best.open : Number.NaN,
+    'slow.peakOpen': best.open,
     'slow.ttftP50Ms': r.ttftMs.p50,
     'slow.ttftP99Ms': r.ttftMs.p99,
     'slow.maxGapP50Ms': r.maxGapMs.p50,

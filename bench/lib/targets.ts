@@ -106,6 +106,9 @@ export async function startTarget(id: TargetId, ctx: TargetContext, runTag: stri
           PORTICO_MASTER_KEY: masterKey,
           PORTICO_DATA_DIR: dataDir,
           LOG_LEVEL: 'warn',
+          // Scenario (c) holds 1,000 streams open: set the upstream pool above that explicitly (an earlier
+          // default of 256 queued the rest behind 256 sockets). The floor and Portkey have no cap.
+          PORTICO_UPSTREAM_CONNECTIONS: '2048',
         },
         prefix: ctx.prefix,
         logPath,
