@@ -39,6 +39,8 @@ export interface LoadResult {
   /** hold mode: epoch ms when every stream had its first token, and when the first one finished. */
   allOpenAt?: number;
   firstCloseAt?: number;
+  /** hold mode: every 100 ms, [epoch ms, streams that had their first token and had not ended]. */
+  openTimeline?: [number, number][];
 }
 
 const TILDE = 0x7e;
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   let firstTokenCount = 0;
   let allOpenAt: number | undefined;
   let firstCloseAt: number | undefined;
+  let streaming = 0;
+  const openTimeline: [number, number][] = [];
 
   const one = async (): Promise<void> => {
     const t0 = performance.now();
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
         if (n > 0) {
           if (firstTok < 0) {
             firstTok = now;
+            streaming++;
             if (spec.mode === 'hold') {
               firstTokenCount++;
               if (firstTokenCount === spec.concurrency) allOpenAt = Date.now();
@@ -108,6 +113,7 @@ async function main(): Promise<void> {
         }
       }
       const end = performance.now();
+      if (firstTok >= 0) streaming--;
       if (spec.mode === 'hold' && firstCloseAt === undefined) firstCloseAt = Date.now();
       if (res.statusCode !== 200) {
         errors++;
@@ -131,6 +137,7 @@ async function main(): Promise<void> {
 
   const start = performance.now();
   if (spec.mode === 'hold') {
+    const tl = setInterval(() => openTimeline.push([Date.now(), streaming]), 100);
     const all: Promise<void>[] = [];
     const step = spec.rampPerStep ?? 50;
     while (opened < spec.concurrency) {
@@ -138,6 +145,7 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 10));
     }
     await Promise.all(all);
+    clearInterval(tl);
   } else {
     // fixed mode: `total` requests, but never longer than `durationS` when given.
     const deadline = spec.durationS !== undefined ? start + spec.durationS * 1000 : Infinity;
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
     shortStreams,
     ...(allOpenAt !== undefined ? { allOpenAt } : {}),
     ...(firstCloseAt !== undefined ? { firstCloseAt } : {}),
+    ...(spec.mode === 'hold' ? { openTimeline } : {}),
   };
   process.stdout.write(JSON.stringify(result) + '\n');
 }
