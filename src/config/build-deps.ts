@@ -46,6 +46,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl?.reveal(),
     redisUrl: config.redisUrl?.reveal(),
+    sqliteSynchronous: config.sqliteSynchronous,
   });
   const prices: PriceTable = { ...DEFAULT_PRICES, ...(config.prices ?? {}) };
   const catalog = createModelCatalog({ aliases: config.aliases, models: config.models as never });
@@ -55,8 +56,8 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     ledger: storage.ledger,
     masterKey: options.masterKey,
     clock: () => Math.floor(clock()),
-    prices,
-  } as Parameters<typeof createGovernance>[0]);
+    onBackgroundError: (error: unknown) => logger.warn({ err: error }, 'rate-limit true-up failed (the ledger row is kept)'),
+  });
   const metrics = createMetrics({ clock: () => Math.floor(clock()) });
   const provider = createAnthropicProvider({
     baseUrl: config.anthropicBaseUrl,

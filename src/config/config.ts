@@ -28,6 +28,8 @@ export interface Config {
   masterKey: Secret | null;
   dataDir: string;
   databaseUrl: Secret | null;
+  /** Embedded SQLite durability: NORMAL survives process crashes, FULL also power loss. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
   redisUrl: Secret | null;
   metricsToken: Secret | null;
   defaultModel: string;
@@ -52,6 +54,12 @@ export interface Config {
   upstreamConnections: number;
   logLevel: string;
   logBodies: boolean;
+}
+
+function sqliteSynchronous(raw: string | undefined): 'NORMAL' | 'FULL' {
+  const value = (raw ?? 'NORMAL').toUpperCase();
+  if (value !== 'NORMAL' && value !== 'FULL') throw new ConfigError(`PORTICO_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got "${raw}"`);
+  return value;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +119,7 @@ export function parseConfig(env: Env, file: PortiCoFileConfig = {}): Config {
     masterKey: secret('PORTICO_MASTER_KEY'),
     dataDir: read('PORTICO_DATA_DIR') ?? './.portico',
     databaseUrl: secret('DATABASE_URL'),
+    sqliteSynchronous: sqliteSynchronous(read('PORTICO_SQLITE_SYNCHRONOUS')),
     redisUrl: secret('REDIS_URL'),
     metricsToken: secret('PORTICO_METRICS_TOKEN'),
     defaultModel: read('PORTICO_DEFAULT_MODEL') ?? file.default_model ?? SEED_DEFAULT_MODEL,

@@ -16,7 +16,7 @@ export interface StorageOptions {
   databaseUrl?: string;
   /** redis://… : rate limits shared by every replica; otherwise in-process. */
   redisUrl?: string;
-  /** Embedded only; default FULL (see docs/keys-and-usage.md). */
+  /** Embedded only; default NORMAL (process-crash safe in WAL mode; see docs/keys-and-usage.md). */
   sqliteSynchronous?: SqliteSynchronous;
   /** Postgres schema (default: server search_path). */
   databaseSchema?: string;
@@ -66,14 +66,16 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     useRedis ? `redis:${redactUrl(options.redisUrl as string)} limits` : 'memory limits',
   ].join(' + ');
   let closed = false;
+  const ledger = new SqlUsageLedger(db);
   return {
     keyStore: new SqlKeyStore(db),
-    ledger: new SqlUsageLedger(db),
+    ledger,
     rateLimiter,
     describe,
     async close() {
       if (closed) return;
       closed = true;
+      await ledger.close(); // flushes the pending group commit
       await rateLimiter.close();
       await db.destroy();
     },

@@ -1,7 +1,7 @@
 /**
  * Measures durable ledger insert rates (docs/keys-and-usage.md):
  *   node --import tsx src/storage/measure-ledger-inserts.ts [rows] [postgres-url]
- * One `record()` per row (one transaction: INSERT + daily-spend upsert), each awaited (the gateway's durability contract), on SQLite WAL with
+ * One awaited `record()` per row (group-committed with whatever else is in flight) (the gateway's durability contract), on SQLite WAL with
  * synchronous=FULL and =NORMAL, and on Postgres (sequential, and 16 in flight over a pool).
  * A measuring script, not a test: nothing asserts on time.
  */
@@ -27,7 +27,7 @@ function row(i: number): UsageRecord {
 }
 
 async function measure(label: string, ledger: SqlUsageLedger, concurrency: number): Promise<void> {
-  for (let i = 0; i < 200; i++) await ledger.record(row(i)); // warm-up
+  for (let i = 0; i < 200; i++) await ledger.record(row(1e9 + i + Math.floor(Math.random() * 1e6) * 1000)); // warm-up
   const start = performance.now();
   let next = 0;
   await Promise.all(
@@ -44,6 +44,9 @@ try {
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
     const db = await openSqlite({ path: join(dir, `${synchronous}.db`), synchronous });
     await measure(`sqlite record() WAL synchronous=${synchronous}`, new SqlUsageLedger(db), 1);
+    await db.deleteFrom('usage_records').execute();
+    // 50 requests settling at once share group commits.
+    await measure(`sqlite record() WAL synchronous=${synchronous} 50 in flight`, new SqlUsageLedger(db), 50);
     await db.destroy();
   }
   if (postgresUrl) {
@@ -51,6 +54,7 @@ try {
     const db = await openPostgres({ url: postgresUrl, schema, maxConnections: 16 });
     try {
       await measure('postgres record() sequential', new SqlUsageLedger(db), 1);
+      await db.deleteFrom('usage_records').execute();
       await measure('postgres record() 16 in flight', new SqlUsageLedger(db), 16);
     } finally {
       await sql`drop schema ${sql.id(schema)} cascade`.execute(db);

@@ -80,44 +80,96 @@ export class SqlUsageLedger implements UsageLedger {
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
-  async record(record: UsageRecord): Promise<void> {
-    const day = utcDayOf(record.createdAt);
+  /** Records waiting for the next group commit, with the callers waiting on them. */
+  private pending: Array<{ record: UsageRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
+  private flushScheduled = false;
+
+  /**
+   * Group commit: every record() in the same turn of the event loop goes into ONE transaction
+   * (one multi-row insert, one rollup upsert per key and day), and each call resolves only after
+   * that transaction committed. Durability per record is unchanged; the commit cost (and on
+   * SQLite FULL, the fsync) is shared by every concurrent request.
+   */
+  record(record: UsageRecord): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ record, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    this.flushScheduled = false;
+    if (batch.length === 0) return;
+    try {
+      await this.write(batch.map((entry) => entry.record));
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One bad row must not fail its neighbours: fall back to one transaction each.
+      for (const entry of batch) {
+        await this.write([entry.record]).then(entry.resolve, entry.reject);
+      }
+    }
+  }
+
+  private async write(records: UsageRecord[]): Promise<void> {
+    const rows = records.map((record) => ({
+      request_id: record.requestId,
+      key_id: record.keyId,
+      created_at: record.createdAt,
+      created_day: utcDayOf(record.createdAt),
+      model_requested: record.modelRequested,
+      model_served: record.modelServed,
+      input_tokens: record.inputTokens,
+      cache_read_tokens: record.cacheReadTokens,
+      cache_write_5m_tokens: record.cacheWrite5mTokens,
+      cache_write_1h_tokens: record.cacheWrite1hTokens,
+      output_tokens: record.outputTokens,
+      reasoning_tokens: record.reasoningTokens,
+      cost_usd: record.costUsd,
+      latency_ms: record.latencyMs,
+      ttft_ms: record.ttftMs,
+      status: record.status,
+      error_code: record.errorCode,
+      cancelled: record.cancelled ? 1 : 0,
+      stream: record.stream ? 1 : 0,
+      choices: record.choices,
+      upstream_request_id: record.upstreamRequestId,
+      raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
+    }));
+    // One rollup row per key and day in this batch (a multi-row upsert may not name a key twice).
+    const spend = new Map<string, { key_id: string; day: string; cost_usd: number; requests: number }>();
+    for (const row of rows) {
+      if (row.key_id === null) continue;
+      const id = `${row.key_id}\u0000${row.created_day}`;
+      const entry = spend.get(id);
+      if (entry) {
+        entry.cost_usd += row.cost_usd;
+        entry.requests += 1;
+      } else {
+        spend.set(id, { key_id: row.key_id, day: row.created_day, cost_usd: row.cost_usd, requests: 1 });
+      }
+    }
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('usage_records')
-        .values({
-          request_id: record.requestId,
-          key_id: record.keyId,
-          created_at: record.createdAt,
-          created_day: day,
-          model_requested: record.modelRequested,
-          model_served: record.modelServed,
-          input_tokens: record.inputTokens,
-          cache_read_tokens: record.cacheReadTokens,
-          cache_write_5m_tokens: record.cacheWrite5mTokens,
-          cache_write_1h_tokens: record.cacheWrite1hTokens,
-          output_tokens: record.outputTokens,
-          reasoning_tokens: record.reasoningTokens,
-          cost_usd: record.costUsd,
-          latency_ms: record.latencyMs,
-          ttft_ms: record.ttftMs,
-          status: record.status,
-          error_code: record.errorCode,
-          cancelled: record.cancelled ? 1 : 0,
-          stream: record.stream ? 1 : 0,
-          choices: record.choices,
-          upstream_request_id: record.upstreamRequestId,
-          raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
-        })
-        .execute();
-      if (record.keyId === null) return;
+      // SQLite allows 32,766 bound parameters per statement: 22 columns → chunks of 1,000 rows.
+      for (let offset = 0; offset < rows.length; offset += 1000) {
+        await trx.insertInto('usage_records').values(rows.slice(offset, offset + 1000)).execute();
+      }
+      if (spend.size === 0) return;
       await trx
         .insertInto('usage_daily_spend')
-        .values({ key_id: record.keyId, day, cost_usd: record.costUsd, requests: 1 })
+        .values([...spend.values()])
         .onConflict((oc) =>
           oc.columns(['key_id', 'day']).doUpdateSet({
             cost_usd: sql`usage_daily_spend.cost_usd + excluded.cost_usd`,
-            requests: sql`usage_daily_spend.requests + 1`,
+            requests: sql`usage_daily_spend.requests + excluded.requests`,
           }),
         )
         .execute();
@@ -184,6 +236,7 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   async close(): Promise<void> {
+    await this.flush();
     await this.onClose();
   }
 }

@@ -11,9 +11,10 @@ export interface OpenSqliteOptions {
   /** File path, or ':memory:'. Parent directories are created. */
   path: string;
   /**
-   * WAL + FULL (default): a committed ledger row survives power loss. WAL + NORMAL: survives a
-   * process crash but the last commits may roll back on power loss/OS crash; ~5× faster
-   * (measured numbers in docs/keys-and-usage.md).
+   * WAL + NORMAL (default): a committed ledger row survives a process crash (kill -9, OOM); the
+   * last commits may roll back on power loss or an OS crash. WAL + FULL: survives those too, at an
+   * fsync per commit (shared by concurrent requests through the ledger's group commit). Measured
+   * numbers in docs/keys-and-usage.md.
    */
   synchronous?: SqliteSynchronous;
 }
@@ -23,7 +24,7 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Kysely<Por
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const database = new Database(options.path);
   database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+  database.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   // A second process (the CLI next to a running gateway) waits instead of failing with SQLITE_BUSY.
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<PorticoDatabase>({ dialect: new SqliteDialect({ database }) });
