@@ -17,3 +17,11 @@ export interface ChatProvider {
   /** Resolves once upstream answered 200 with an event stream. */
   streamMessage(request: MessagesRequest, signal: AbortSignal): Promise<{ events: AsyncIterable<StreamEvent>; meta: UpstreamMeta }>;
 }
+
+/**
+ * What `streamMessage` events iterate with: optionally, `takeBuffered()` hands out an event that
+ * is already parsed (same network read) synchronously, so callers can coalesce bursts into one write.
+ */
+export interface BufferedIterator extends AsyncIterator<StreamEvent> {
+  takeBuffered?(): StreamEvent | undefined;
+}

@@ -26,8 +26,11 @@ import { sumUsage } from '../translate/response/map-usage.ts';
 import type { ChatServiceDeps } from './service-deps.ts';
 import { settle, SYSTEM_FINGERPRINT, withCost, type RequestContext } from './chat-completions.ts';
 import { withRetries } from './retry.ts';
+import type { BufferedIterator } from '../providers/chat-provider.ts';
 
 const encoder = new TextEncoder();
+/** Upper bound on one coalesced write (bytes of SSE text, roughly). */
+const COALESCE_LIMIT = 16 * 1024;
 const KEEPALIVE_BYTES = encoder.encode(SSE_KEEPALIVE);
 
 type Next = { choice: number; result: IteratorResult<StreamEvent> } | { choice: number; error: unknown };
@@ -159,7 +162,8 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     controller.close();
   }
 
-  async function complete(controller: ReadableStreamDefaultController<Uint8Array>, finishedLast: number): Promise<void> {
+  /** `pendingText`: this choice's last chunks, sent together with the finish (one write). */
+  async function complete(controller: ReadableStreamDefaultController<Uint8Array>, finishedLast: number, pendingText = ''): Promise<void> {
     const { usage, raw } = usageSoFar();
     cleanup();
     const cost = await settle(deps, context, { status: 200, errorCode: null, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
@@ -168,12 +172,12 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     const finish: ChatCompletionChunk = finishChunk(last);
     // Default mode: usage rides on the final chunk, as the seed shows. include_usage: OpenAI's
     // separate `choices: []` chunk, exactly once.
-    let text: string;
+    let text = pendingText;
     if (includeUsage) {
-      text = encodeSseData(serializeChunk(last, finish)) + encodeSseData(JSON.stringify(usageChunk(last.context, finalUsage)));
+      text += encodeSseData(serializeChunk(last, finish)) + encodeSseData(JSON.stringify(usageChunk(last.context, finalUsage)));
     } else {
       finish.usage = finalUsage;
-      text = encodeSseData(serializeChunk(last, finish));
+      text += encodeSseData(serializeChunk(last, finish));
     }
     controller.enqueue(encoder.encode(text + SSE_DONE));
     controller.close();
@@ -201,18 +205,29 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
             if (active.size === 0) return complete(controller, choice);
             continue;
           }
-          const step = reduceStreamEvent(state, result.value);
+          // Coalesce: events that arrived in the same network read go out in one write (no
+          // waiting, so no batching artefacts; only what is already here).
+          const iterator = iterators[choice] as BufferedIterator;
           let text = '';
-          for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
-          if (ttftMs === null && text !== '' && hasContent(step.chunks)) ttftMs = deps.clock() - call.receivedAt;
+          let step = reduceStreamEvent(state, result.value);
+          let sawContent = false;
+          for (;;) {
+            for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
+            if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
+            if (step.error || step.done || text.length >= COALESCE_LIMIT) break;
+            const buffered = iterator.takeBuffered?.();
+            if (buffered === undefined) break;
+            step = reduceStreamEvent(state, buffered);
+          }
+          if (sawContent) ttftMs = deps.clock() - call.receivedAt;
           if (step.error) {
             if (text) controller.enqueue(encoder.encode(text));
             return fail(controller, step.error);
           }
           if (step.done) {
             active.delete(choice);
+            if (active.size === 0) return complete(controller, choice, text);
             if (text) controller.enqueue(encoder.encode(text));
-            if (active.size === 0) return complete(controller, choice);
             // Another choice is still streaming: this one's finish chunk goes out now.
             controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
             // Its upstream may still send bytes after message_stop; stop reading it.

@@ -141,6 +141,14 @@ class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
     return this.nextSlow();
   }
 
+  /**
+   * The next event if it is already parsed (it arrived in the same network read), without waiting:
+   * lets the caller coalesce a burst into one write. Failures are still reported by `next()`.
+   */
+  takeBuffered(): StreamEvent | undefined {
+    return this.head < this.queue.length ? this.take().value : undefined;
+  }
+
   private take(): IteratorResult<StreamEvent> {
     const value = this.queue[this.head++];
     if (this.head === this.queue.length) {

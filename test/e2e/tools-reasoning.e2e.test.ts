@@ -250,9 +250,12 @@ describe('structured output', () => {
 
 describe('reasoning', () => {
   test('manual-thinking model: reasoning_effort becomes a budget; thinking comes back apart from content', async () => {
+    // max_tokens below the stream-upstream threshold: a plain JSON call, whose usage carries
+    // output_tokens_details (streamed usage from Anthropic does not break thinking out).
     const completion = await client.chat.completions.create({
       model: 'claude-sonnet-4-5',
       reasoning_effort: 'low',
+      max_tokens: 4000,
       messages: [{ role: 'user', content: 'Think, then answer.' }],
     });
     const thinking = upstreamBody(0)['thinking'] as { type: string; budget_tokens: number };
@@ -266,7 +269,7 @@ describe('reasoning', () => {
     assert.equal(message.content, 'Hello from the fake upstream.');
     assert.ok(message.reasoning_content && message.reasoning_content.length > 0);
     assert.ok(message.thinking_blocks?.[0]?.signature);
-    assert.ok((completion.usage!.completion_tokens_details?.reasoning_tokens ?? 0) > 0);
+    assert.ok((completion.usage!.completion_tokens_details?.reasoning_tokens ?? 0) > 0, 'reasoning tokens reported');
   });
 
   test('adaptive-thinking model: effort; streamed reasoning_content deltas', async () => {

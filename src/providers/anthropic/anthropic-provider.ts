@@ -10,7 +10,7 @@ import { GatewayError } from '../../domain/errors.ts';
 import type { Message, MessagesRequest, StreamEvent } from '../../protocol/anthropic/messages.ts';
 import { decodeAnthropicEvents } from '../../sse/decode-anthropic-events.ts';
 import { mapUpstreamError } from '../../translate/error/map-upstream-error.ts';
-import type { ChatProvider, UpstreamMeta } from '../chat-provider.ts';
+import type { BufferedIterator, ChatProvider, UpstreamMeta } from '../chat-provider.ts';
 import type { Transport, TransportResponse } from '../transport/transport.ts';
 
 export interface AnthropicProviderOptions {
@@ -186,7 +186,7 @@ const UPSTREAM_HEADERS_OF_INTEREST = [
 /** Wraps the event iterator so that finishing or abandoning it releases the upstream connection. */
 function releasing(events: AsyncIterable<StreamEvent>, release: () => void, response: TransportResponse): AsyncIterable<StreamEvent> {
   return {
-    [Symbol.asyncIterator]() {
+    [Symbol.asyncIterator](): BufferedIterator {
       const iterator = events[Symbol.asyncIterator]();
       let finished = false;
       const finish = (): void => {
@@ -196,6 +196,7 @@ function releasing(events: AsyncIterable<StreamEvent>, release: () => void, resp
         response.cancel();
       };
       return {
+        takeBuffered: () => (finished ? undefined : (iterator as BufferedIterator).takeBuffered?.()),
         async next() {
           try {
             const result = await iterator.next();
