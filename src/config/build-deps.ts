@@ -3,6 +3,7 @@
  * catalog, the provider over a given transport, observability and the HTTP app. Runtime-agnostic:
  * the runtime passes the transport and the master key it settled on.
  */
+import type { Sha256 } from '../domain/api-keys/api-key.ts';
 import { createModelCatalog } from '../domain/models/model-catalog.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/usage/pricing.ts';
 import { createApp } from '../http/create-app.ts';
@@ -27,6 +28,8 @@ export interface BuildOptions {
   clock?: () => number;
   newId?: () => string;
   version?: string;
+  /** SHA-256 for key checks (the runtime's fastest); default WebCrypto. */
+  sha256?: Sha256;
   /** uPlot files for the dashboard charts (read from node_modules by the Node runtime). */
   dashboardAssets?: DashboardAssets;
 }
@@ -41,7 +44,7 @@ export interface Built {
 export async function buildDeps(options: BuildOptions): Promise<Built> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => performance.timeOrigin + performance.now());
-  const newId = options.newId ?? randomId;
+  const newId = options.newId ?? nextId;
   const storage = await createStorage({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl?.reveal(),
@@ -56,6 +59,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     ledger: storage.ledger,
     masterKey: options.masterKey,
     clock: () => Math.floor(clock()),
+    sha256: options.sha256,
     onBackgroundError: (error: unknown) => logger.warn({ err: error }, 'rate-limit true-up failed (the ledger row is kept)'),
   });
   const metrics = createMetrics({ clock: () => Math.floor(clock()) });
@@ -116,7 +120,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     }),
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
-    newRequestId: () => `req_${randomId()}`,
+    newRequestId: () => `req_${nextId()}`,
   });
 
   return {
@@ -127,9 +131,19 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
   };
 }
 
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
+/**
+ * Ids (request ids, completion ids): a random per-process prefix and a counter. Unique across
+ * replicas and restarts without a random draw per request (ids are not secrets).
+ */
+const ID_PREFIX = (() => {
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
   let out = '';
   for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
   return out;
+})();
+let idCounter = 0;
+
+function nextId(): string {
+  idCounter = (idCounter + 1) % 0xffffffffff;
+  return ID_PREFIX + idCounter.toString(16).padStart(10, '0');
 }

@@ -13,7 +13,7 @@
  * - The master key has no limits.
  */
 import type { ApiKey } from '../domain/api-keys/api-key.ts';
-import { hashKeySecret, isExpired, secretsEqual } from '../domain/api-keys/api-key.ts';
+import { isExpired, timingSafeEqualBytes, toHex, webCryptoSha256, type Sha256 } from '../domain/api-keys/api-key.ts';
 import { budgetPeriodEnd } from '../domain/api-keys/budget-period.ts';
 import type { KeyStore } from '../domain/api-keys/key-store.ts';
 import { isModelAllowed } from '../domain/api-keys/model-glob.ts';
@@ -57,6 +57,8 @@ export interface GovernanceDeps {
   clock?: () => number;
   /** Failures after the ledger write (tpm true-up) are reported here, not thrown. Default: ignore. */
   onBackgroundError?: (error: unknown) => void;
+  /** SHA-256 for presented secrets; default WebCrypto (async). Node passes node:crypto's (sync, cheaper). */
+  sha256?: Sha256;
 }
 
 const MINUTE_MS = 60_000;
@@ -80,6 +82,8 @@ export function bearerSecret(authorization: string | null): string | null {
 
 export function createGovernance(deps: GovernanceDeps): Governance {
   const clock = deps.clock ?? Date.now;
+  const sha256 = deps.sha256 ?? webCryptoSha256;
+  const masterDigest = deps.masterKey === '' ? null : Promise.resolve(sha256(deps.masterKey));
   const onBackgroundError = deps.onBackgroundError ?? (() => {});
 
   async function headersFor(key: ApiKey, views: { rpm?: BucketView; tpm?: BucketView }): Promise<Record<string, string>> {
@@ -98,8 +102,10 @@ export function createGovernance(deps: GovernanceDeps): Governance {
       if (secret === null) {
         throw new GatewayError('missing_api_key', "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
       }
-      if (deps.masterKey !== '' && (await secretsEqual(secret, deps.masterKey))) return { kind: 'master' };
-      const key = await deps.keyStore.findByHash(await hashKeySecret(secret));
+      // One digest per request: compared with the master key's in constant time, then looked up.
+      const digest = await sha256(secret);
+      if (masterDigest !== null && timingSafeEqualBytes(digest, await masterDigest)) return { kind: 'master' };
+      const key = await deps.keyStore.findByHash(toHex(digest));
       if (key === null) throw new GatewayError('invalid_api_key', 'Incorrect API key provided.');
       if (key.revokedAt !== null) throw new GatewayError('invalid_api_key', 'This API key has been revoked.');
       if (isExpired(key, clock())) throw new GatewayError('invalid_api_key', 'This API key has expired.');

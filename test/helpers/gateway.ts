@@ -4,6 +4,7 @@
  */
 import { serve } from '@hono/node-server';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,7 +49,13 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   const logger = pino({ level: process.env.PORTICO_TEST_LOG ?? 'silent' });
   const { transport, close: closeTransport } = createUndiciTransport({ connections: 32 });
-  const built = await buildDeps({ config, masterKey: config.masterKey!.reveal(), transport, logger });
+  const built = await buildDeps({
+    config,
+    masterKey: config.masterKey!.reveal(),
+    transport,
+    logger,
+    sha256: (text) => createHash('sha256').update(text).digest(),
+  });
   const server = serve({ fetch: built.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const port = (server.address() as AddressInfo).port;

@@ -67,10 +67,20 @@ export function displayPrefixOf(secret: string): string {
   return secret.slice(0, KEY_SECRET_PREFIX.length + 6);
 }
 
+/** SHA-256 of UTF-8 text. WebCrypto by default (every runtime); Node injects a synchronous one. */
+export type Sha256 = (text: string) => Uint8Array | Promise<Uint8Array>;
+
+export const webCryptoSha256: Sha256 = async (text) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (const byte of bytes) out += (byte < 16 ? '0' : '') + byte.toString(16);
+  return out;
+}
+
 /** Hex SHA-256 of the secret; the only form in which a key is stored. */
-export async function hashKeySecret(secret: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(secret));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+export async function hashKeySecret(secret: string, sha256: Sha256 = webCryptoSha256): Promise<string> {
+  return toHex(await sha256(secret));
 }
 
 /** Constant-time comparison of two byte arrays (the length is not secret: digests are fixed-size). */
