@@ -7,7 +7,22 @@ import { GatewayError } from '../domain/errors.ts';
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
-  if (!request.body) throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
+  let bytes: Uint8Array;
+  try {
+    // Declared and within the cap: read it whole (on Node the adapter reads the socket directly,
+    // without building a web stream). Runtimes enforce the declared length.
+    bytes = Number.isFinite(declared) ? new Uint8Array(await request.arrayBuffer()) : await readCapped(request, maxBytes);
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    if (request.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request while sending it.');
+    throw new GatewayError('invalid_json', 'The request body could not be read completely.');
+  }
+  return parseJson(bytes);
+}
+
+/** Chunked upload of unknown length: stream it, stopping at the cap. */
+async function readCapped(request: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -21,8 +36,11 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     parts.push(value);
   }
-  const bytes = parts.length === 1 ? parts[0]! : concat(parts, size);
-  const text = new TextDecoder().decode(bytes);
+  return parts.length === 1 ? parts[0]! : concat(parts, size);
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  const text = decoder.decode(bytes);
   if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
   try {
     return JSON.parse(text);
@@ -34,6 +52,8 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     );
   }
 }
+
+const decoder = new TextDecoder();
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
   const out = new Uint8Array(size);
