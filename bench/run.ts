@@ -47,6 +47,17 @@ function machine(): Machine {
   };
 }
 
+/** The commit and the uncommitted files under src/ at the moment Portico is started. */
+function codeVersion(): { commit: string; dirtySrcFiles: number } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
+    return { commit, dirtySrcFiles: dirty.split('\n').filter((l) => l.trim().length > 0).length };
+  } catch {
+    return { commit: 'unknown', dirtySrcFiles: 0 };
+  }
+}
+
 async function ensurePeers(): Promise<void> {
   const peers = join(benchDir, 'peers');
   if (existsSync(join(peers, 'node_modules', '@portkey-ai', 'gateway'))) return;
@@ -88,6 +99,7 @@ async function measureTarget(
   }
   try {
     log(`run ${runNo}: starting ${TARGET_LABEL[id]}`);
+    if (id === 'portico') result.code = codeVersion();
     target = await startTarget(id, { repoRoot, upstreamPort: upstream.port, logDir, prefix: launcher(cfg, cfg.targetCpu) }, `run${runNo}`);
     const env: sc.ScenarioEnv = {
       cfg,

@@ -48,7 +48,7 @@ const FULL: Omit<BenchConfig, 'targets' | 'scenarios' | 'outDir'> = {
   runs: 3,
   pin: true,
   nice: true,
-  quietWaitS: 10,
+  quietWaitS: 5,
   quietBusy: 0.15,
   targetCpu: '0',
   loadCpu: '1',

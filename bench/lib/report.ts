@@ -52,6 +52,8 @@ export interface TargetRun {
   target: TargetId;
   ok: boolean;
   error?: string;
+  /** Portico only: the code that ran (the tree is shared, so it can change between runs). */
+  code?: { commit: string; dirtySrcFiles: number };
   metrics: Metrics;
 }
 
@@ -204,7 +206,9 @@ export function renderMarkdown(r: Report, defs: MetricDef[]): string {
   L.push(`- Date: ${r.startedAt} (took ${Math.round(r.durationS)} s, mode \`${(r.config as { mode: string }).mode}\`, ${(r.config as { runs: number }).runs} runs, medians shown)`);
   L.push(`- Machine: ${m.cpuModel}, ${m.cores} cores, Linux ${m.kernel}, Node ${m.node}, ${m.wrk}; load average at start ${m.loadAvgAtStart.map((x) => x.toFixed(2)).join(' ')}`);
   L.push(`- Pinning: target on core ${(r.config as { targetCpu: string }).targetCpu}; load generator and upstream mock on core ${(r.config as { loadCpu: string }).loadCpu}${(r.config as { pin: boolean }).pin ? '' : ' (DISABLED: --no-pin)'}`);
-  L.push(`- Portico measured: **${r.porticoMeasured ? `yes (commit ${m.porticoCommit})` : 'no'}**`);
+  const codes = [...new Set(r.runs.filter((x) => x.target === 'portico' && x.code).map((x) => `${x.code!.commit}${x.code!.dirtySrcFiles > 0 ? ` + ${x.code!.dirtySrcFiles} uncommitted files in src/` : ''}`))];
+  const code = codes.length > 0 ? codes.join('; ') : `commit ${m.porticoCommit}`;
+  L.push(`- Portico measured: **${r.porticoMeasured ? `yes (${code})` : 'no'}**${codes.length > 1 ? ' — **the code changed between runs**' : ''}`);
   if (r.noisy.length > 0) L.push(`- **Noisy run:** ${r.noisy.length} medians have a min–max spread above ${NOISE_THRESHOLD * 100}% (marked ⚠ below).`);
   L.push('');
   const cols = r.targets.filter((t) => r.medians[t] !== undefined);
