@@ -7,7 +7,7 @@ import { openPostgres } from './postgres/open-postgres.ts';
 import { RedisRateLimiter } from './redis/redis-rate-limiter.ts';
 import { SqlKeyStore } from './sql/sql-key-store.ts';
 import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
-import { openSqlite, type SqliteSynchronous } from './sqlite/open-sqlite.ts';
+import { openSqlite, sqliteHandleOf, type SqliteSynchronous } from './sqlite/open-sqlite.ts';
 
 export interface StorageOptions {
   /** PORTICO_DATA_DIR; the embedded database is `<dataDir>/portico.db`. */
@@ -66,7 +66,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     useRedis ? `redis:${redactUrl(options.redisUrl as string)} limits` : 'memory limits',
   ].join(' + ');
   let closed = false;
-  const ledger = new SqlUsageLedger(db);
+  const ledger = new SqlUsageLedger(db, undefined, usePostgres ? undefined : sqliteHandleOf(db));
   return {
     keyStore: new SqlKeyStore(db),
     ledger,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { UsageRecord } from '../domain/usage/usage-record.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
-import { openSqlite } from './sqlite/open-sqlite.ts';
+import { openSqlite, sqliteHandleOf } from './sqlite/open-sqlite.ts';
 import { sql } from 'kysely';
 
 const rows = Number(process.argv[2] ?? 5000);
@@ -43,10 +43,10 @@ const dir = mkdtempSync(join(tmpdir(), 'portico-measure-'));
 try {
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
     const db = await openSqlite({ path: join(dir, `${synchronous}.db`), synchronous });
-    await measure(`sqlite record() WAL synchronous=${synchronous}`, new SqlUsageLedger(db), 1);
+    await measure(`sqlite record() WAL synchronous=${synchronous}`, new SqlUsageLedger(db, undefined, sqliteHandleOf(db)), 1);
     await db.deleteFrom('usage_records').execute();
     // 50 requests settling at once share group commits.
-    await measure(`sqlite record() WAL synchronous=${synchronous} 50 in flight`, new SqlUsageLedger(db), 50);
+    await measure(`sqlite record() WAL synchronous=${synchronous} 50 in flight`, new SqlUsageLedger(db, undefined, sqliteHandleOf(db)), 50);
     await db.destroy();
   }
   if (postgresUrl) {

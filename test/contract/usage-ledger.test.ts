@@ -4,24 +4,26 @@ import { join } from 'node:path';
 import { MemoryUsageLedger } from '../../src/storage/memory/memory-usage-ledger.ts';
 import { openPostgres } from '../../src/storage/postgres/open-postgres.ts';
 import { SqlUsageLedger } from '../../src/storage/sql/sql-usage-ledger.ts';
-import { openSqlite } from '../../src/storage/sqlite/open-sqlite.ts';
+import { openSqlite, sqliteHandleOf } from '../../src/storage/sqlite/open-sqlite.ts';
 import { dropSchema, postgresAvailability, runId } from './backends.ts';
 import { describeUsageLedgerContract } from './usage-ledger.contract.ts';
 
 describeUsageLedgerContract('memory', async () => ({ ledger: new MemoryUsageLedger(), cleanup: async () => {} }));
 
 for (const synchronous of ['FULL', 'NORMAL'] as const) {
-  describeUsageLedgerContract(`sqlite (temp file, synchronous=${synchronous})`, async () => {
+  for (const prepared of [false, true]) {
+  describeUsageLedgerContract(`sqlite (temp file, synchronous=${synchronous}, ${prepared ? 'prepared statements' : 'query builder'})`, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'portico-ledger-'));
     const db = await openSqlite({ path: join(dir, 'portico.db'), synchronous });
     return {
-      ledger: new SqlUsageLedger(db),
+      ledger: new SqlUsageLedger(db, undefined, prepared ? sqliteHandleOf(db) : undefined),
       cleanup: async () => {
         await db.destroy();
         rmSync(dir, { recursive: true, force: true });
       },
     };
   });
+  }
 }
 
 const postgres = await postgresAvailability();

@@ -69,16 +69,80 @@ function toTotals(row: AggregateRow): UsageTotals {
   };
 }
 
+export type LedgerRow = {
+  request_id: string;
+  key_id: string | null;
+  created_at: number;
+  created_day: string;
+  model_requested: string;
+  model_served: string;
+  input_tokens: number;
+  cache_read_tokens: number;
+  cache_write_5m_tokens: number;
+  cache_write_1h_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_usd: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  status: number;
+  error_code: string | null;
+  cancelled: number;
+  stream: number;
+  choices: number;
+  upstream_request_id: string | null;
+  raw_usage: string | null;
+};
+export type SpendRow = { key_id: string; day: string; cost_usd: number; requests: number };
+
+/** The part of better-sqlite3 the prepared writer uses. */
+export interface SqliteHandle {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction(fn: (rows: LedgerRow[], spend: SpendRow[]) => void): (rows: LedgerRow[], spend: SpendRow[]) => unknown;
+}
+
+const LEDGER_COLUMNS = [
+  'request_id', 'key_id', 'created_at', 'created_day', 'model_requested', 'model_served', 'input_tokens',
+  'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens',
+  'cost_usd', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cancelled', 'stream', 'choices',
+  'upstream_request_id', 'raw_usage',
+] as const satisfies ReadonlyArray<keyof LedgerRow>;
+
+/**
+ * The same two statements the Kysely path runs, prepared once: the query builder's per-call
+ * compilation was the largest cost of a request on the embedded store.
+ */
+function preparedSqliteWriter(sqlite: SqliteHandle): (rows: LedgerRow[], spend: SpendRow[]) => void {
+  const insertRecord = sqlite.prepare(
+    `insert into usage_records (${LEDGER_COLUMNS.join(', ')}) values (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  const upsertSpend = sqlite.prepare(
+    'insert into usage_daily_spend (key_id, day, cost_usd, requests) values (?, ?, ?, ?) ' +
+      'on conflict (key_id, day) do update set cost_usd = usage_daily_spend.cost_usd + excluded.cost_usd, ' +
+      'requests = usage_daily_spend.requests + excluded.requests',
+  );
+  return sqlite.transaction((rows: LedgerRow[], spend: SpendRow[]) => {
+    for (const row of rows) insertRecord.run(...LEDGER_COLUMNS.map((column) => row[column]));
+    for (const entry of spend) upsertSpend.run(entry.key_id, entry.day, entry.cost_usd, entry.requests);
+  });
+}
+
 /**
  * UsageLedger over Kysely (SQLite embedded, Postgres at scale). `record` is one transaction (the
  * row + the key's daily spend rollup): it resolves after the database reported it committed
  * (SQLite WAL with the configured `synchronous`; Postgres with its `synchronous_commit`).
  */
 export class SqlUsageLedger implements UsageLedger {
+  /** SQLite only: the whole group commit as prepared statements in one synchronous transaction. */
+  private readonly writeSqlite: ((rows: LedgerRow[], spend: SpendRow[]) => void) | null;
+
   constructor(
     private readonly db: Kysely<PorticoDatabase>,
     private readonly onClose: () => Promise<void> = async () => {},
-  ) {}
+    sqlite?: SqliteHandle,
+  ) {
+    this.writeSqlite = sqlite ? preparedSqliteWriter(sqlite) : null;
+  }
 
   /** Records waiting for the next group commit, with the callers waiting on them. */
   private pending: Array<{ record: UsageRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -120,7 +184,7 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   private async write(records: UsageRecord[]): Promise<void> {
-    const rows = records.map((record) => ({
+    const rows: LedgerRow[] = records.map((record) => ({
       request_id: record.requestId,
       key_id: record.keyId,
       created_at: record.createdAt,
@@ -145,7 +209,7 @@ export class SqlUsageLedger implements UsageLedger {
       raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
     }));
     // One rollup row per key and day in this batch (a multi-row upsert may not name a key twice).
-    const spend = new Map<string, { key_id: string; day: string; cost_usd: number; requests: number }>();
+    const spend = new Map<string, SpendRow>();
     for (const row of rows) {
       if (row.key_id === null) continue;
       const id = `${row.key_id}\u0000${row.created_day}`;
@@ -156,6 +220,10 @@ export class SqlUsageLedger implements UsageLedger {
       } else {
         spend.set(id, { key_id: row.key_id, day: row.created_day, cost_usd: row.cost_usd, requests: 1 });
       }
+    }
+    if (this.writeSqlite) {
+      this.writeSqlite(rows, [...spend.values()]);
+      return;
     }
     await this.db.transaction().execute(async (trx) => {
       // SQLite allows 32,766 bound parameters per statement: 22 columns → chunks of 1,000 rows.

@@ -19,6 +19,13 @@ export interface OpenSqliteOptions {
   synchronous?: SqliteSynchronous;
 }
 
+const handles = new WeakMap<Kysely<PorticoDatabase>, Database.Database>();
+
+/** The better-sqlite3 handle behind a Kysely instance from openSqlite (hot-path prepared statements). */
+export function sqliteHandleOf(db: Kysely<PorticoDatabase>): Database.Database | undefined {
+  return handles.get(db);
+}
+
 /** Opens (creating on first start) the embedded database and runs migrations. */
 export async function openSqlite(options: OpenSqliteOptions): Promise<Kysely<PorticoDatabase>> {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -28,6 +35,7 @@ export async function openSqlite(options: OpenSqliteOptions): Promise<Kysely<Por
   // A second process (the CLI next to a running gateway) waits instead of failing with SQLITE_BUSY.
   database.pragma('busy_timeout = 5000');
   const db = new Kysely<PorticoDatabase>({ dialect: new SqliteDialect({ database }) });
+  handles.set(db, database);
   await migrate(db, 'sqlite');
   return db;
 }
