@@ -107,17 +107,19 @@ export async function createChatCompletion(deps: ChatServiceDeps, call: ChatCall
 
 async function completeNonStreaming(deps: ChatServiceDeps, context: RequestContext): Promise<ChatCompletion> {
   const translated = context.translated!;
-  const upstream = new AbortController();
-  const relay = (): void => upstream.abort();
-  context.call.signal.addEventListener('abort', relay, { once: true });
+  // n > 1: one controller aborts the sibling calls when one fails. n = 1: the client's signal is enough.
+  const upstream = translated.n > 1 ? new AbortController() : null;
+  const relay = (): void => upstream?.abort();
+  if (upstream) context.call.signal.addEventListener('abort', relay, { once: true });
+  const signal = upstream?.signal ?? context.call.signal;
   const started = deps.clock();
   try {
-    const choices = Array.from({ length: translated.n }, (_, index) => callUpstream(deps, context, upstream.signal, index));
+    const choices = Array.from({ length: translated.n }, () => callUpstream(deps, context, signal));
     let messages: Array<{ message: Message; requestId: string | null }>;
     try {
       messages = await Promise.all(choices);
     } catch (error) {
-      upstream.abort(); // one choice failed: the others are wasted work
+      upstream?.abort(); // one choice failed: the others are wasted work
       throw error;
     } finally {
       context.upstreamWaitMs = deps.clock() - started;
@@ -148,7 +150,7 @@ async function completeNonStreaming(deps: ChatServiceDeps, context: RequestConte
     completion.usage = withCost(usage, cost);
     return completion;
   } finally {
-    context.call.signal.removeEventListener('abort', relay);
+    if (upstream) context.call.signal.removeEventListener('abort', relay);
   }
 }
 
@@ -156,7 +158,6 @@ async function callUpstream(
   deps: ChatServiceDeps,
   context: RequestContext,
   signal: AbortSignal,
-  choice: number,
 ): Promise<{ message: Message; requestId: string | null }> {
   return withRetries(
     async () => {
@@ -182,7 +183,6 @@ async function callUpstream(
     if (context.call.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request.');
     throw error;
   });
-  void choice;
 }
 
 /**
