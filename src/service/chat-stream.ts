@@ -39,7 +39,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   const translated = context.translated!;
   const { call } = context;
   const upstream = new AbortController();
-  const relay = (): void => upstream.abort();
+  const relay = (): void => upstream.abort(UPSTREAM_NOT_NEEDED);
   call.signal.addEventListener('abort', relay, { once: true });
 
   const started = deps.clock();
@@ -88,6 +88,8 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   const iterators = opened.map((o) => o.events[Symbol.asyncIterator]());
   const pending: Array<Promise<Next> | null> = iterators.map(() => null);
   const active = new Set(iterators.map((_, index) => index));
+  /** Choices whose body is already being read to its end (n > 1, finished early). */
+  const drained = new Set<number>();
 
   let ttftMs: number | null = null;
   let ended = false;
@@ -102,7 +104,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     const now = deps.clock();
     if (now - lastUpstreamAt >= deps.settings.streamIdleTimeoutMs) {
       idleTimedOut = true;
-      upstream.abort(); // the pending read rejects; pull turns it into an in-band timeout error
+      upstream.abort(UPSTREAM_NOT_NEEDED); // the pending read rejects; pull turns it into an in-band timeout error
     } else if (now - lastWriteAt >= deps.settings.keepAliveMs && controllerRef) {
       lastWriteAt = now;
       try {
@@ -114,13 +116,22 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   }, tick);
   (timer as { unref?: () => void }).unref?.();
 
-  function cleanup(): void {
+  /**
+   * `finished`: every upstream sent message_stop. Then the rest of each body (the chunked-encoding
+   * terminator) is read to its end so the keep-alive socket goes back to the pool; aborting it
+   * would cost a new connection per stream. Otherwise (error, cancel) the upstreams are aborted.
+   */
+  function cleanup(finished = false): void {
     if (ended) return;
     ended = true;
     clearInterval(timer);
     call.signal.removeEventListener('abort', relay);
-    upstream.abort();
-    for (const iterator of iterators) void iterator.return?.().catch(() => undefined);
+    if (finished) {
+      iterators.forEach((iterator, index) => drained.has(index) || drain(iterator, upstream));
+    } else {
+      upstream.abort(UPSTREAM_NOT_NEEDED);
+      for (const iterator of iterators) void iterator.return?.().catch(() => undefined);
+    }
     deps.telemetry.streamClosed();
   }
 
@@ -165,7 +176,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   /** `pendingText`: this choice's last chunks, sent together with the finish (one write). */
   async function complete(controller: ReadableStreamDefaultController<Uint8Array>, finishedLast: number, pendingText = ''): Promise<void> {
     const { usage, raw } = usageSoFar();
-    cleanup();
+    cleanup(true);
     const cost = await settle(deps, context, { status: 200, errorCode: null, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
     const finalUsage = withCost(usage, cost);
     const last = states[finishedLast]!;
@@ -230,8 +241,9 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
             if (text) controller.enqueue(encoder.encode(text));
             // Another choice is still streaming: this one's finish chunk goes out now.
             controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
-            // Its upstream may still send bytes after message_stop; stop reading it.
-            void iterators[choice]!.return?.().catch(() => undefined);
+            // Read the rest of its body (after message_stop) so its socket can be reused.
+            drained.add(choice);
+            drain(iterators[choice]!, null);
             lastWriteAt = deps.clock();
             return;
           }
@@ -260,6 +272,27 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     },
     { highWaterMark: 0 },
   );
+}
+
+/** A fixed abort reason: `abort()` without one builds a DOMException (and its stack) every time. */
+const UPSTREAM_NOT_NEEDED = Object.freeze(new Error('upstream no longer needed'));
+
+/** Reads an upstream body to its end in the background; gives up (aborting) after a second. */
+function drain(iterator: AsyncIterator<StreamEvent>, upstream: AbortController | null): void {
+  const giveUp = setTimeout(() => {
+    upstream?.abort(UPSTREAM_NOT_NEEDED);
+    void iterator.return?.().catch(() => undefined);
+  }, 1000);
+  (giveUp as { unref?: () => void }).unref?.();
+  void (async () => {
+    try {
+      for (;;) if ((await iterator.next()).done) break;
+    } catch {
+      // already aborted or broken: nothing to give back to the pool
+    } finally {
+      clearTimeout(giveUp);
+    }
+  })();
 }
 
 function hasContent(chunks: ChatCompletionChunk[]): boolean {
