@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kyse
 import type { UsageLedger, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
 import { roundUsd, utcDayOf } from '../../domain/usage/usage-totals.ts';
-import type { PorticoDatabase, UsageRecordsTable } from './schema.ts';
+import type { PorticoDatabase, UsageDailySpendTable, UsageRecordsTable } from './schema.ts';
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
@@ -69,31 +69,9 @@ function toTotals(row: AggregateRow): UsageTotals {
   };
 }
 
-export type LedgerRow = {
-  request_id: string;
-  key_id: string | null;
-  created_at: number;
-  created_day: string;
-  model_requested: string;
-  model_served: string;
-  input_tokens: number;
-  cache_read_tokens: number;
-  cache_write_5m_tokens: number;
-  cache_write_1h_tokens: number;
-  output_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number;
-  latency_ms: number;
-  ttft_ms: number | null;
-  status: number;
-  error_code: string | null;
-  cancelled: number;
-  stream: number;
-  choices: number;
-  upstream_request_id: string | null;
-  raw_usage: string | null;
-};
-export type SpendRow = { key_id: string; day: string; cost_usd: number; requests: number };
+/** One usage_records row as written (the generated `seq` is the database's). */
+export type LedgerRow = Omit<UsageRecordsTable, 'seq'>;
+export type SpendRow = UsageDailySpendTable;
 
 /** The part of better-sqlite3 the prepared writer uses. */
 export interface SqliteHandle {
