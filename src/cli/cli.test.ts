@@ -126,4 +126,26 @@ describe('portico CLI', () => {
     assert.match(human.stdout, /requests\s+2/);
     assert.match(human.stdout, /\$0\.75/);
   });
+
+  it('exports usage records as JSON Lines (oldest first), no progress on piped stderr', async () => {
+    const storage = await createStorage({ dataDir });
+    const base = {
+      keyId: 'key_export', modelRequested: 'claude-haiku-4-5', modelServed: 'claude-haiku-4-5-20251001',
+      inputTokens: 10, cacheReadTokens: 0, cacheWrite5mTokens: 0, cacheWrite1hTokens: 0, outputTokens: 5, reasoningTokens: 0,
+      costUsd: 0.01, latencyMs: 80, ttftMs: null, status: 200, errorCode: null, cancelled: false, stream: true, choices: 1,
+      upstreamRequestId: 'req_up', rawUsage: null,
+    };
+    await storage.ledger.record({ ...base, requestId: 'late', createdAt: Date.UTC(2026, 11, 2, 9) });
+    await storage.ledger.record({ ...base, requestId: 'early', createdAt: Date.UTC(2026, 11, 2, 8), status: 429, errorCode: 'rate_limit_exceeded' });
+    await storage.close();
+    const result = await run(['usage', 'export', '--format', 'jsonl', '--key-id', 'key_export']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, '');
+    const rows = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.deepEqual(rows.map((r) => [r.request_id, r.created_at_ms, r.status, r.error_code, r.prompt_tokens]), [
+      ['early', Date.UTC(2026, 11, 2, 8), 429, 'rate_limit_exceeded', 10],
+      ['late', Date.UTC(2026, 11, 2, 9), 200, null, 10],
+    ]);
+    assert.match((await run(['usage', 'export', '--help'])).stdout, /--format <f>/);
+  });
 });

@@ -22,6 +22,8 @@ const exitCode = await runCli(process.argv.slice(2), COMMANDS, {
   env,
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+  stdout: process.stdout,
+  stderr: process.stderr,
   openStorage: () =>
     createStorage({
       dataDir: resolve(env.PORTICO_DATA_DIR || './.portico'),

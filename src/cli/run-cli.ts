@@ -21,18 +21,32 @@ export function flagOf(param: string): string {
   return `--${param.split('.')[0].replace(/_/g, '-')}`;
 }
 
-export async function runCli(argv: string[], commands: CliCommand[], context: CliContext): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    const target = name === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
-    context.out(target ? target.help : mainHelp(commands));
-    return name === undefined ? 2 : 0;
+/** Follows `subcommands` as far as the arguments name them: `usage export …` → the export command. */
+function resolve(command: CliCommand, args: string[]): { command: CliCommand; path: string; rest: string[] } {
+  let path = command.name;
+  let rest = args;
+  for (;;) {
+    const sub = command.subcommands?.find((s) => s.name === rest[0]);
+    if (sub === undefined) return { command, path, rest };
+    command = sub;
+    path = `${path} ${sub.name}`;
+    rest = rest.slice(1);
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    context.err(`portico: unknown command '${name}'\n\n${mainHelp(commands)}`);
+}
+
+export async function runCli(argv: string[], commands: CliCommand[], context: CliContext): Promise<number> {
+  const [first, ...args] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const top = first === 'help' ? commands.find((c) => c.name === args[0]) : undefined;
+    context.out(top ? resolve(top, args.slice(1)).command.help : mainHelp(commands));
+    return first === undefined ? 2 : 0;
+  }
+  const top = commands.find((c) => c.name === first);
+  if (!top) {
+    context.err(`portico: unknown command '${first}'\n\n${mainHelp(commands)}`);
     return 2;
   }
+  const { command, path: name, rest } = resolve(top, args);
   if (rest.includes('--help') || rest.includes('-h')) {
     context.out(command.help);
     return 0;

@@ -162,6 +162,61 @@ export function describeUsageLedgerContract(name: string, makeImpl: () => Promis
       assert.equal((await ledger.recent(2)).length, 2);
     });
 
+    it('pages every matching record exactly once, oldest first by (created_at, request_id)', async () => {
+      const keyId = scoped('key');
+      // Recorded out of order; two rows share a created_at and a request id (client-supplied ids
+      // repeat), so the cursor needs more than (created_at, request_id) to split them across pages.
+      const rows = [
+        sampleRecord({ keyId, requestId: 'c', createdAt: T0 + 2 }),
+        sampleRecord({ keyId, requestId: 'b', createdAt: T0 + 1 }),
+        sampleRecord({ keyId, requestId: 'a', createdAt: T0 + 2 }),
+        sampleRecord({ keyId, requestId: 'dup', createdAt: T0 + 3, costUsd: 1 }),
+        sampleRecord({ keyId, requestId: 'dup', createdAt: T0 + 3, costUsd: 2 }),
+        sampleRecord({ keyId, requestId: 'a', createdAt: T0, ttftMs: null, rawUsage: null }),
+        sampleRecord({ keyId, requestId: 'z', createdAt: T0 + 4 }),
+      ];
+      for (const row of rows) await ledger.record(row);
+      const expected = [rows[5], rows[1], rows[2], rows[0], rows[3], rows[4], rows[6]];
+      for (const limit of [1, 2, 3, 7, 100]) {
+        const seen = [];
+        let after: string | undefined;
+        let calls = 0;
+        for (;;) {
+          const page = await ledger.page({ keyId }, { limit, after });
+          calls += 1;
+          assert.ok(page.records.length <= limit);
+          seen.push(...page.records);
+          if (page.next === null) break;
+          after = page.next;
+          assert.ok(calls <= rows.length + 1, 'pagination does not terminate');
+        }
+        assert.deepEqual(seen, expected, `limit ${limit}`);
+      }
+    });
+
+    it('pages with the same filters as totals (key, since inclusive, until exclusive)', async () => {
+      const keyId = scoped('key');
+      const other = scoped('key');
+      for (const offset of [0, 1, 2, 3]) await ledger.record(sampleRecord({ keyId, requestId: `t${offset}`, createdAt: T0 + 200 * DAY + offset * 1000 }));
+      await ledger.record(sampleRecord({ keyId: other, requestId: 't9', createdAt: T0 + 200 * DAY + 1000 }));
+      const query = { keyId, since: T0 + 200 * DAY + 1000, until: T0 + 200 * DAY + 3000 };
+      const first = await ledger.page(query, { limit: 1 });
+      assert.deepEqual(first.records.map((r) => r.requestId), ['t1']);
+      assert.ok(first.next !== null);
+      const second = await ledger.page(query, { limit: 1, after: first.next });
+      assert.deepEqual(second.records.map((r) => r.requestId), ['t2']);
+      const third = await ledger.page(query, { limit: 1, after: second.next ?? undefined });
+      assert.deepEqual(third, { records: [], next: null });
+      const all = await ledger.page({ since: T0 + 200 * DAY, until: T0 + 200 * DAY + 2000 }, { limit: 10 });
+      assert.deepEqual(all.records.map((r) => r.requestId).sort(), ['t0', 't1', 't9']);
+      assert.equal(all.next, null);
+    });
+
+    it('returns an empty last page for an empty selection, and refuses a foreign cursor', async () => {
+      assert.deepEqual(await ledger.page({ keyId: scoped('nobody') }, { limit: 10 }), { records: [], next: null });
+      await assert.rejects(ledger.page({}, { limit: 10, after: 'not-a-cursor' }), /cursor/);
+    });
+
     it('keeps every one of many concurrent records', async () => {
       const keyId = scoped('key');
       await Promise.all(Array.from({ length: 100 }, (_, i) => ledger.record(sampleRecord({ keyId, requestId: `c${i}`, costUsd: 0.01 }))));

@@ -27,6 +27,8 @@ function context(env: Record<string, string | undefined>, storage?: Partial<Stor
     env,
     out: (t) => out.push(t),
     err: (t) => err.push(t),
+    stdout: { write: (t) => void out.push(t) },
+    stderr: { write: (t) => void err.push(t) },
     openStorage: async () => {
       if (storage === undefined) throw new Error('no store here');
       return { ...storage, close: async () => void (closed = true) } as Storage;

@@ -3,6 +3,7 @@ import { parseTimestamp } from '../../domain/api-keys/parse-timestamp.ts';
 import type { UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
 import { CliUsageError, type CliCommand } from '../command.ts';
 import { formatTable, formatUsd } from '../format-table.ts';
+import { usageExportCommand } from './usage-export.ts';
 
 const HELP = `Usage: portico usage [options]
 
@@ -12,7 +13,10 @@ const HELP = `Usage: portico usage [options]
       --since <time>           from (inclusive); ISO 8601 or unix seconds
       --until <time>           to (exclusive); ISO 8601 or unix seconds
       --group-by <g>           model | day | key
-      --json                   print the same JSON as GET /admin/usage`;
+      --json                   print the same JSON as GET /admin/usage
+
+  portico usage export [--format csv|jsonl] [--key-id <id>] [--since <t>] [--until <t>] [--out <file>]
+      every record, oldest first ('portico usage export --help')`;
 
 const GROUP_FIELD = { model: 'model', day: 'day', key: 'key_id' } as const;
 
@@ -29,6 +33,7 @@ export const usageCommand: CliCommand = {
   name: 'usage',
   summary: 'usage totals (requests, tokens, cost), optionally per model/day/key',
   help: HELP,
+  subcommands: [usageExportCommand],
   async run(args, context) {
     const { values, positionals } = parseArgs({
       args,

@@ -24,6 +24,19 @@ export interface UsageTotals {
 }
 
 /**
+ * Where a page of `UsageLedger.page` ended. Opaque: made by the implementation (it carries a
+ * storage tie-breaker, because request ids are client-supplied and not unique), passed back as-is.
+ */
+export type UsageCursor = string;
+
+export interface UsagePage {
+  /** Oldest first: by (created_at, request_id), then insertion order. */
+  records: UsageRecord[];
+  /** Pass as `after` for the next page; null once a page came back short (nothing more). */
+  next: UsageCursor | null;
+}
+
+/**
  * The usage ledger. `record` resolves only once the record is durable (the embedded store writes
  * synchronously; see docs/keys-and-usage.md for the trade-off), so a response that reached the client has
  * its record even after a crash.
@@ -35,5 +48,11 @@ export interface UsageLedger {
   /** USD spent by a key since a time (budgets). */
   spendSince(keyId: string, since: number): Promise<number>;
   recent(limit: number, keyId?: string): Promise<UsageRecord[]>;
+  /**
+   * Keyset pagination over every record matching `query`, oldest first (exports): each call reads
+   * at most `limit` rows, so a caller's memory stays bounded however large the ledger is. Rows
+   * recorded later with a `createdAt` before the cursor are not seen; export a period that ended.
+   */
+  page(query: UsageQuery, options: { limit: number; after?: UsageCursor }): Promise<UsagePage>;
   close(): Promise<void>;
 }

@@ -1,8 +1,26 @@
 import { sql, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
-import type { UsageLedger, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
+import { invalidRequest } from '../../domain/errors.ts';
+import type { UsageCursor, UsageLedger, UsagePage, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
 import { roundUsd, utcDayOf } from '../../domain/usage/usage-totals.ts';
 import type { PorticoDatabase, UsageDailySpendTable, UsageRecordsTable } from './schema.ts';
+
+/** Page cursor: the last row's (created_at, request_id, seq); seq breaks ties between equal request ids. */
+function encodeCursor(createdAt: number, requestId: string, seq: number): UsageCursor {
+  return JSON.stringify([createdAt, requestId, seq]);
+}
+
+function decodeCursor(cursor: UsageCursor): [number, string, number] {
+  try {
+    const value = JSON.parse(cursor) as unknown;
+    if (Array.isArray(value) && value.length === 3 && Number.isSafeInteger(value[0]) && typeof value[1] === 'string' && Number.isSafeInteger(value[2])) {
+      return value as [number, string, number];
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidRequest('The usage page cursor is not one this ledger returned.', 'after');
+}
 
 const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
 
@@ -279,6 +297,24 @@ export class SqlUsageLedger implements UsageLedger {
     if (keyId !== undefined) builder = builder.where('key_id', '=', keyId);
     const rows = await builder.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
     return rows.map(toRecord);
+  }
+
+  async page(query: UsageQuery, options: { limit: number; after?: UsageCursor }): Promise<UsagePage> {
+    let builder = this.filtered(query).selectAll();
+    if (options.after !== undefined) {
+      const [createdAt, requestId, seq] = decodeCursor(options.after);
+      // Row-value comparison (SQLite >= 3.15, Postgres); the plain `>=` lets both use the time index.
+      builder = builder
+        .where('created_at', '>=', createdAt)
+        .where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'request_id', 'seq'), '>', tuple(createdAt, requestId, seq)));
+    }
+    const rows = await builder.orderBy('created_at').orderBy('request_id').orderBy('seq').limit(options.limit).execute();
+    const last = rows.at(-1);
+    return {
+      records: rows.map(toRecord),
+      // pg returns bigint columns as strings: num().
+      next: last === undefined || rows.length < options.limit ? null : encodeCursor(num(last.created_at), last.request_id, num(last.seq)),
+    };
   }
 
   async close(): Promise<void> {
