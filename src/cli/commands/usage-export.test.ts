@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { UsageLedger } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
-import { toRequestObject } from '../../http/routes/admin-api.ts';
+import { toRequestObject } from '../../domain/usage/usage-view.ts';
 import { createStorage, type Storage } from '../../storage/create-storage.ts';
 import { MemoryUsageLedger } from '../../storage/memory/memory-usage-ledger.ts';
 import type { CliContext, CliStream } from '../command.ts';

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { parseTimestamp } from '../../domain/api-keys/parse-timestamp.ts';
 import type { UsageCursor, UsageQuery } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
-import { toRequestObject } from '../../http/routes/admin-api.ts';
+import { toRequestObject } from '../../domain/usage/usage-view.ts';
 import { createProgress, type Progress } from '../../observability/progress.ts';
 import { CliUsageError, type CliCommand, type CliStream } from '../command.ts';
 import { csvRow } from '../csv.ts';

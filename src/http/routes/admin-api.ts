@@ -13,7 +13,6 @@ import type { ApiKey } from '../../domain/api-keys/api-key.ts';
 import { GatewayError, invalidRequest, isGatewayError } from '../../domain/errors.ts';
 import { currentSpend } from '../../domain/usage/current-spend.ts';
 import type { UsageLedger, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
-import { promptTokensOf, type UsageRecord } from '../../domain/usage/usage-record.ts';
 import { authenticateAdmin, type Governance } from '../../service/governance.ts';
 
 export interface AdminApiDeps {
@@ -44,32 +43,9 @@ async function readJsonObject(c: Context): Promise<unknown> {
   }
 }
 
-export function toRequestObject(record: UsageRecord): Record<string, unknown> {
-  return {
-    request_id: record.requestId,
-    key_id: record.keyId,
-    created_at: Math.floor(record.createdAt / 1000),
-    created_at_ms: record.createdAt,
-    model_requested: record.modelRequested,
-    model: record.modelServed,
-    prompt_tokens: promptTokensOf(record),
-    completion_tokens: record.outputTokens,
-    input_tokens: record.inputTokens,
-    cache_read_tokens: record.cacheReadTokens,
-    cache_write_5m_tokens: record.cacheWrite5mTokens,
-    cache_write_1h_tokens: record.cacheWrite1hTokens,
-    reasoning_tokens: record.reasoningTokens,
-    cost_usd: record.costUsd,
-    latency_ms: record.latencyMs,
-    ttft_ms: record.ttftMs,
-    status: record.status,
-    error_code: record.errorCode,
-    cancelled: record.cancelled,
-    stream: record.stream,
-    choices: record.choices,
-    upstream_request_id: record.upstreamRequestId,
-  };
-}
+import { toRequestObject } from '../../domain/usage/usage-view.ts';
+
+export { toRequestObject };
 
 export function createAdminApi(deps: AdminApiDeps): Hono {
   const clock = deps.clock ?? Date.now;
