@@ -9,7 +9,7 @@
  */
 import { fakeModelCaps, type FakeModelCaps } from './fake-anthropic-models.ts';
 import {
-  BLOCK_TYPES, BLOCKS, KIND_TEXT, MAX_CACHE_BREAKPOINTS, TOOL_ID_PATTERN, TOOL_NAME_PATTERN, TOP_LEVEL_FIELDS,
+  BLOCK_TYPES, BLOCKS, KIND_TEXT, MAX_CACHE_BREAKPOINTS, TOOL_NAME_PATTERN, TOP_LEVEL_FIELDS,
   badTag, checkBlock, checkCacheControl, checkRange, checkShape, checkText, enumMsg, extra, hasKind, isObj,
   type BlockPass, type Json, type Role, type Shape,
 } from './fake-anthropic-validate-parts.ts';

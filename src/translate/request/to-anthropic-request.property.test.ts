@@ -37,7 +37,6 @@ const bodyArb = fc.record(
   { requiredKeys: ['model', 'messages', 'tools'] },
 );
 
-const isThinking = (b: ContentBlockParam) => b.type === 'thinking' || b.type === 'redacted_thinking';
 
 const stats = { ok: 0, rejected: {} as Record<string, number> };
 
