@@ -22,6 +22,12 @@ describe('toAnthropicRequest: basics', () => {
     assert.equal('stream' in t.anthropic, false);
   });
 
+  it('stream_options without stream is a 400, as on OpenAI; null is fine', () => {
+    throwsGateway(() => translate({ messages: [user('x')], stream_options: { include_usage: true } }), 'invalid_request', 'stream_options');
+    assert.equal(translate({ messages: [user('x')], stream_options: null }).includeUsage, false);
+    assert.equal(translate({ messages: [user('x')], stream: true, stream_options: { include_usage: true } }).includeUsage, true);
+  });
+
   it('uses the default model when body.model is absent or empty', () => {
     assert.equal(translate({ messages: [user('x')] }).servedModel, 'claude-sonnet-4-6');
     assert.equal(translate({ model: '', messages: [user('x')] }).requestedModel, 'claude-3-5-sonnet-20241022');
@@ -37,7 +43,7 @@ describe('toAnthropicRequest: basics', () => {
     const t = translate({ model: 'claude-sonnet-4-6', messages: [user('x')], stream: true, stream_options: { include_usage: true, include_obfuscation: false }, n: 3 });
     assert.deepEqual([t.stream, t.includeUsage, t.n], [true, true, 3]);
     assert.equal('stream' in t.anthropic, false);
-    assert.equal(translate({ model: 'claude-sonnet-4-6', messages: [user('x')], stream_options: { include_usage: true } }).includeUsage, false);
+    assert.equal(translate({ model: 'claude-sonnet-4-6', messages: [user('x')], stream: false, stream_options: null }).includeUsage, false);
   });
 
   it('max_completion_tokens wins over max_tokens; above the model max → clamped', () => {
@@ -91,7 +97,7 @@ describe('toAnthropicRequest: parameter policy', () => {
     const t = translate({
       model: 'claude-sonnet-4-6', messages: [user('x')], max_tokens: 5,
       store: true, metadata: { a: 'b' }, service_tier: 'priority', prompt_cache_key: 'k', prompt_cache_retention: '24h',
-      stream_options: { include_obfuscation: false }, prediction: { type: 'content', content: 'x' }, modalities: ['text'],
+      stream: true, stream_options: { include_obfuscation: false }, prediction: { type: 'content', content: 'x' }, modalities: ['text'],
       presence_penalty: 0, frequency_penalty: 0, logprobs: false, top_logprobs: 0, logit_bias: {},
     });
     assert.deepEqual(t.adjustments, []);

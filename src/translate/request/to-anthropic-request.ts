@@ -3,7 +3,7 @@
  * Pure: no I/O, clock, randomness or logging. Throws GatewayError.
  * @see ../shared/protocol.md §6.1, §6.2, §6.9; docs/translation.md
  */
-import { GatewayError } from '../../domain/errors.ts';
+import { GatewayError, invalidRequest } from '../../domain/errors.ts';
 import type { ModelCatalog } from '../../domain/models/model-catalog.ts';
 import type { MessagesRequest, OutputConfig, TextBlockParam } from '../../protocol/anthropic/messages.ts';
 import { parseChatCompletionRequest, unknownTopLevelFields } from '../../protocol/openai/chat-completion-request.ts';
@@ -50,6 +50,10 @@ export interface TranslatedRequest {
 
 export function toAnthropicRequest(body: unknown, options: TranslateOptions): TranslatedRequest {
   const req = parseChatCompletionRequest(body);
+  // OpenAI's own rule: stream_options describe a stream, so without one they are a mistake.
+  if (req.stream_options != null && req.stream !== true) {
+    throw invalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.", 'stream_options');
+  }
   const adj = new Adjustments(options.strict);
 
   // Model first, so its adjustment leads the header.
