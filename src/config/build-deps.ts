@@ -70,7 +70,6 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     transport: options.transport,
     timeoutMs: config.upstreamTimeoutMs,
   });
-  const keyPrefixes = new Map<string, string>();
   const telemetry: ServiceTelemetry = {
     streamOpened: () => metrics.streamOpened(),
     streamClosed: () => metrics.streamClosed(),
@@ -79,7 +78,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     rateLimited: (kind) => metrics.rateLimited(kind),
     requestFinished: (record, extras) => {
       metrics.requestFinished(record, extras);
-      logRequest(logger, record, { ...extras, keyPrefix: record.keyId ? keyPrefixes.get(record.keyId) ?? null : null });
+      logRequest(logger, record, extras);
     },
   };
 

@@ -278,6 +278,7 @@ export async function settle(deps: ChatServiceDeps, context: RequestContext, par
     overheadMs: Math.max(0, record.latencyMs - context.upstreamWaitMs),
     adjustments: translated ? translated.adjustments.map((a: { field: string; action: string }) => `${a.field}:${a.action}`) : [],
     retries: context.retries,
+    keyPrefix: principal?.kind === 'key' ? principal.key.prefix : null,
   });
   return costUsd;
 }

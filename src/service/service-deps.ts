@@ -14,6 +14,8 @@ export interface RequestSummaryExtras {
   overheadMs: number;
   adjustments: string[];
   retries: number;
+  /** The key's display prefix (never the secret), for the log line. */
+  keyPrefix: string | null;
 }
 
 /** The calls the service makes on metrics and logs (observability/ implements them). */

@@ -10,10 +10,11 @@ import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
 
 let fake: FakeAnthropic;
 let gateway: RunningGateway;
+const logLines: string[] = [];
 
 before(async () => {
   fake = await startFakeAnthropic();
-  gateway = await startGateway({ upstreamUrl: fake.url });
+  gateway = await startGateway({ upstreamUrl: fake.url, logLines });
 });
 after(async () => {
   await gateway.close();
@@ -88,6 +89,20 @@ describe('keys and usage', () => {
     assert.doesNotMatch(JSON.stringify(list.json), new RegExp(created.key));
     const byModel = await admin('GET', `/admin/usage?key_id=${created.id}&group_by=model`);
     assert.equal(byModel.status, 200);
+  });
+
+  test('one log line per request: key id and display prefix, never the key', async () => {
+    const created = await createKey({ name: 'logged' });
+    const before = logLines.length;
+    const { response } = await sdk(created.key).chat.completions.create(ask).withResponse();
+    const requestId = response.headers.get('x-request-id');
+    const lines = logLines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const mine = lines.filter((line) => line['request_id'] === requestId);
+    assert.equal(mine.length, 1, 'exactly one line for the request');
+    assert.equal(mine[0]!['key_id'], created.id);
+    assert.equal(mine[0]!['key_prefix'], String(created['prefix']));
+    assert.equal(mine[0]!['status'], 200);
+    assert.ok(!logLines.some((line) => line.includes(created.key)), 'the key secret is never logged');
   });
 
   test('revoked key → 401', async () => {

@@ -30,6 +30,8 @@ export interface GatewayOptions {
   upstreamUrl: string;
   env?: Record<string, string>;
   dataDir?: string;
+  /** Collects the gateway's JSON log lines (info level) for assertions. */
+  logLines?: string[];
 }
 
 export function tempDataDir(): string {
@@ -47,7 +49,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     PORTICO_RETRY_MAX_DELAY_MS: '50',
     ...options.env,
   });
-  const logger = pino({ level: process.env.PORTICO_TEST_LOG ?? 'silent' });
+  const lines = options.logLines;
+  const logger = lines
+    ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
+    : pino({ level: process.env.PORTICO_TEST_LOG ?? 'silent' });
   const { transport, close: closeTransport } = createUndiciTransport({ connections: 32 });
   const built = await buildDeps({
     config,
