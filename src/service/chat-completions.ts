@@ -90,8 +90,13 @@ export async function createChatCompletion(deps: ChatServiceDeps, call: ChatCall
     const failure = isGatewayError(error) ? error : new GatewayError('internal', 'The gateway failed to process the request.', { cause: error });
     if (failure.code === 'rate_limit_exceeded') deps.telemetry.rateLimited(failure.message.includes('token') ? 'tokens' : 'requests');
     if (failure.code === 'insufficient_quota') deps.telemetry.rateLimited('budget');
-    // Adjustments and limit headers belong on error responses too.
-    Object.assign(failure.headers, context.admission?.headers ?? {}, context.translated ? adjustmentHeader(context.translated) : {});
+    // Adjustments and limit headers belong on error responses too (every response of a limited key).
+    const limits =
+      context.admission?.headers ??
+      (context.principal && failure.code !== 'rate_limit_exceeded'
+        ? await deps.governance.limitHeaders(context.principal).catch(() => ({}))
+        : {});
+    Object.assign(failure.headers, { ...limits, ...failure.headers }, context.translated ? adjustmentHeader(context.translated) : {});
     await settle(deps, context, {
       status: failure.status,
       errorCode: failure.code,

@@ -47,6 +47,8 @@ export interface Governance {
   admit(principal: Principal, request: AdmitRequest): Promise<Admission>;
   settle(principal: Principal, admission: Admission | null, record: UsageRecord): Promise<void>;
   isAdmin(principal: Principal): boolean;
+  /** The key's current x-ratelimit-* headers without charging anything (for responses that were not admitted). */
+  limitHeaders(principal: Principal): Promise<Record<string, string>>;
 }
 
 export interface GovernanceDeps {
@@ -110,6 +112,11 @@ export function createGovernance(deps: GovernanceDeps): Governance {
       if (key.revokedAt !== null) throw new GatewayError('invalid_api_key', 'This API key has been revoked.');
       if (isExpired(key, clock())) throw new GatewayError('invalid_api_key', 'This API key has expired.');
       return { kind: 'key', key };
+    },
+
+    async limitHeaders(principal) {
+      if (principal.kind === 'master' || (principal.key.rpm === null && principal.key.tpm === null)) return {};
+      return headersFor(principal.key, {});
     },
 
     checkModel(principal, requestedModel, servedModel) {

@@ -153,10 +153,18 @@ describe('keys and usage', () => {
   });
 
   test('model allowlist → 403 for other models', async () => {
-    const created = await createKey({ name: 'haiku-only', models: ['claude-haiku-*'] });
+    const created = await createKey({ name: 'haiku-only', models: ['claude-haiku-*'], rpm: 100 });
     const client = sdk(created.key);
     await client.chat.completions.create({ ...ask, model: 'claude-haiku-4-5' });
     await assert.rejects(client.chat.completions.create(ask), (error: unknown) => error instanceof OpenAI.PermissionDeniedError);
+    // Rate-limit headers ride on every response of a limited key, refusals included.
+    const refused = await fetch(`${gateway.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${created.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask),
+    });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.headers.get('x-ratelimit-limit-requests'), '100');
   });
 
   test('a virtual key cannot use the admin API', async () => {
