@@ -114,7 +114,7 @@ async function measureTarget(
     await sc.probe(env);
     await sc.warmup(env);
     for (const s of cfg.scenarios) {
-      if (target.service.exited()) throw new Error(`${id} exited during the run; see ${target.service.logPath}`);
+      if (target.service.exited()) throw new Error(`${id} exited during the run (${target.service.exitInfo()}, before scenario ${s}); see ${relative(repoRoot, target.service.logPath)}`);
       const t0 = Date.now();
       try {
         Object.assign(result.metrics, await SCENARIOS[s](env));
@@ -123,7 +123,7 @@ async function measureTarget(
         env.note(`${id} scenario ${s} failed: ${(err as Error).message}`);
       }
     }
-    if (target.service.exited()) throw new Error(`${id} exited during the run; see ${target.service.logPath}`);
+    if (target.service.exited()) throw new Error(`${id} exited during the run (${target.service.exitInfo()}); see ${relative(repoRoot, target.service.logPath)}`);
     result.ok = true;
   } catch (err) {
     result.error = (err as Error).message;
@@ -234,7 +234,8 @@ async function main(): Promise<void> {
         const r = await measureTarget(cfg, id, runNo, upstream, logDir, notes);
         if (r.ok) runs.push(r);
         else {
-          failures.push({ target: id, run: runNo, error: r.error ?? 'unknown error' });
+          const code = r.code ? ` [code: ${r.code.commit}${r.code.dirtySrcFiles > 0 ? ` + ${r.code.dirtySrcFiles} uncommitted files in src/` : ''}]` : '';
+          failures.push({ target: id, run: runNo, error: (r.error ?? 'unknown error') + code });
           if (Object.keys(r.metrics).length === 0) {
             skip.add(id);
             notes.push(`${TARGET_LABEL[id]} skipped for the remaining runs after failing in run ${runNo}`);

@@ -39,6 +39,8 @@ export interface Service {
   child: ChildProcess;
   logPath: string;
   exited: () => boolean;
+  /** "exit code N signal S" once the process has exited. */
+  exitInfo: () => string;
   stop: () => Promise<void>;
 }
 
@@ -128,7 +130,7 @@ export async function startService(spec: SpawnSpec): Promise<Service> {
     const port = spec.port ?? announced;
     if (port !== undefined && (await canConnect(port))) {
       if (child.pid === undefined) throw new Error(`${spec.name}: no pid`);
-      return { name: spec.name, pid: child.pid, port, child, logPath: spec.logPath, exited: () => exitedFlag, stop };
+      return { name: spec.name, pid: child.pid, port, child, logPath: spec.logPath, exited: () => exitedFlag, exitInfo: () => exitInfo, stop };
     }
     if (Date.now() > deadline) {
       await stop();

@@ -93,10 +93,20 @@ export interface Check {
 }
 
 export function checks(agg: Aggregates, concurrency: number[]): Check[] {
-  const get = (t: TargetId, k: string): number | undefined => agg[t]?.[k]?.median;
+  const used: Aggregate[] = [];
+  const get = (t: TargetId, k: string): number | undefined => {
+    const a = agg[t]?.[k];
+    if (a !== undefined) used.push(a);
+    return a?.median;
+  };
   const res: Check[] = [];
   const push = (name: string, ok: boolean | undefined, detail: string): void => {
-    res.push({ name, status: ok === undefined ? 'N/A' : ok ? 'PASS' : 'FAIL', detail });
+    // A verdict resting on a noisy median (or on a single run) says so.
+    const noisy = used.some((a) => a.noisy);
+    const single = used.some((a) => a.n < 2);
+    const flags = [noisy ? '⚠ noisy input' : '', single ? 'from 1 run only' : ''].filter(Boolean).join(', ');
+    used.length = 0;
+    res.push({ name, status: ok === undefined ? 'N/A' : ok ? 'PASS' : 'FAIL', detail: flags ? `${detail} (${flags})` : detail });
   };
   const f = (v: number | undefined, d = 2): string => (v === undefined ? '–' : v.toFixed(d));
   const c50 = concurrency.includes(50) ? 50 : concurrency[concurrency.length - 1]!;
