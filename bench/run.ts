@@ -236,7 +236,8 @@ async function main(): Promise<void> {
         else {
           const code = r.code ? ` [code: ${r.code.commit}${r.code.dirtySrcFiles > 0 ? ` + ${r.code.dirtySrcFiles} uncommitted files in src/` : ''}]` : '';
           failures.push({ target: id, run: runNo, error: (r.error ?? 'unknown error') + code });
-          if (Object.keys(r.metrics).length === 0) {
+          // Nothing measured (failed to start or to answer the probe): don't retry it in later runs.
+          if (Object.keys(r.metrics).every((k) => k.startsWith('env.'))) {
             skip.add(id);
             notes.push(`${TARGET_LABEL[id]} skipped for the remaining runs after failing in run ${runNo}`);
           }
