@@ -76,6 +76,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     upstreamError: (type) => metrics.upstreamError(type),
     retry: () => metrics.retry(),
     rateLimited: (kind) => metrics.rateLimited(kind),
+    internalError: (error, requestId) => logger.error({ err: error, request_id: requestId }, 'unexpected error in the chat path'),
     requestFinished: (record, extras) => {
       metrics.requestFinished(record, extras);
       logRequest(logger, record, extras);

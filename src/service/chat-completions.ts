@@ -87,6 +87,7 @@ export async function createChatCompletion(deps: ChatServiceDeps, call: ChatCall
       headers: { ...headers, 'x-portico-cost-usd': formatCost(cost), ...overheadHeader(deps, context) },
     };
   } catch (error) {
+    if (!isGatewayError(error)) deps.telemetry.internalError(error, call.requestId);
     const failure = isGatewayError(error) ? error : new GatewayError('internal', 'The gateway failed to process the request.', { cause: error });
     if (failure.code === 'rate_limit_exceeded') deps.telemetry.rateLimited(failure.message.includes('token') ? 'tokens' : 'requests');
     if (failure.code === 'insufficient_quota') deps.telemetry.rateLimited('budget');

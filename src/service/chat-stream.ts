@@ -200,57 +200,19 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
         controllerRef = controller;
       },
       async pull(controller) {
-        // Loop until something was enqueued: a pull that enqueues nothing is not called again.
-        while (!ended) {
-          const next = await nextEvent();
-          if (ended) return;
-          lastUpstreamAt = deps.clock();
-          if ('error' in next) return fail(controller, asGatewayError(next.error));
-          const { choice, result } = next;
-          pending[choice] = null;
-          const state = states[choice]!;
-          if (result.done) {
-            const error = endOfStreamError(state) ?? (idleTimedOut ? asGatewayError(null) : null);
-            if (error) return fail(controller, error);
-            active.delete(choice);
-            if (active.size === 0) return complete(controller, choice);
-            continue;
-          }
-          // Coalesce: events that arrived in the same network read go out in one write (no
-          // waiting, so no batching artefacts; only what is already here).
-          const iterator = iterators[choice] as BufferedIterator;
-          let text = '';
-          let step = reduceStreamEvent(state, result.value);
-          let sawContent = false;
-          for (;;) {
-            for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
-            if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
-            if (step.error || step.done || text.length >= COALESCE_LIMIT) break;
-            const buffered = iterator.takeBuffered?.();
-            if (buffered === undefined) break;
-            step = reduceStreamEvent(state, buffered);
-          }
-          if (sawContent) ttftMs = deps.clock() - call.receivedAt;
-          if (step.error) {
-            if (text) controller.enqueue(encoder.encode(text));
-            return fail(controller, step.error);
-          }
-          if (step.done) {
-            active.delete(choice);
-            if (active.size === 0) return complete(controller, choice, text);
-            if (text) controller.enqueue(encoder.encode(text));
-            // Another choice is still streaming: this one's finish chunk goes out now.
-            controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
-            // Read the rest of its body (after message_stop) so its socket can be reused.
-            drained.add(choice);
-            drain(iterators[choice]!, null);
-            lastWriteAt = deps.clock();
-            return;
-          }
-          if (text) {
-            controller.enqueue(encoder.encode(text));
-            lastWriteAt = lastUpstreamAt;
-            return;
+        try {
+          await pullEvents(controller);
+        } catch (error) {
+          // A bug or a failed ledger write must still end the stream visibly broken (an in-band
+          // error and [DONE]), never truncated and never as a clean finish.
+          deps.telemetry.internalError(error, call.requestId);
+          const failure = new GatewayError('internal', 'The gateway failed while streaming the response.', { cause: error });
+          if (!ended) await fail(controller, failure).catch(() => undefined);
+          try {
+            controller.enqueue(encoder.encode(encodeSseError(failure) + SSE_DONE));
+            controller.close();
+          } catch {
+            // fail() already closed it
           }
         }
       },
@@ -272,6 +234,62 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     },
     { highWaterMark: 0 },
   );
+
+  async function pullEvents(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    // Loop until something was enqueued: a pull that enqueues nothing is not called again.
+    while (!ended) {
+      const next = await nextEvent();
+      if (ended) return;
+      lastUpstreamAt = deps.clock();
+      if ('error' in next) return fail(controller, asGatewayError(next.error));
+      const { choice, result } = next;
+      pending[choice] = null;
+      const state = states[choice]!;
+      if (result.done) {
+        const error = endOfStreamError(state) ?? (idleTimedOut ? asGatewayError(null) : null);
+        if (error) return fail(controller, error);
+        active.delete(choice);
+        if (active.size === 0) return complete(controller, choice);
+        continue;
+      }
+      // Coalesce: events that arrived in the same network read go out in one write (no
+      // waiting, so no batching artefacts; only what is already here).
+      const iterator = iterators[choice] as BufferedIterator;
+      let text = '';
+      let step = reduceStreamEvent(state, result.value);
+      let sawContent = false;
+      for (;;) {
+        for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
+        if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
+        if (step.error || step.done || text.length >= COALESCE_LIMIT) break;
+        const buffered = iterator.takeBuffered?.();
+        if (buffered === undefined) break;
+        step = reduceStreamEvent(state, buffered);
+      }
+      if (sawContent) ttftMs = deps.clock() - call.receivedAt;
+      if (step.error) {
+        if (text) controller.enqueue(encoder.encode(text));
+        return fail(controller, step.error);
+      }
+      if (step.done) {
+        active.delete(choice);
+        if (active.size === 0) return complete(controller, choice, text);
+        if (text) controller.enqueue(encoder.encode(text));
+        // Another choice is still streaming: this one's finish chunk goes out now.
+        controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
+        // Read the rest of its body (after message_stop) so its socket can be reused.
+        drained.add(choice);
+        drain(iterators[choice]!, null);
+        lastWriteAt = deps.clock();
+        return;
+      }
+      if (text) {
+        controller.enqueue(encoder.encode(text));
+        lastWriteAt = lastUpstreamAt;
+        return;
+      }
+    }
+  }
 }
 
 /** A fixed abort reason: `abort()` without one builds a DOMException (and its stack) every time. */

@@ -25,6 +25,8 @@ export interface ServiceTelemetry {
   upstreamError(type: string): void;
   retry(): void;
   rateLimited(kind: 'requests' | 'tokens' | 'budget'): void;
+  /** A failure that is not a GatewayError: a bug. Logged loudly; the client gets a 500 `internal`. */
+  internalError(error: unknown, requestId: string): void;
   /** One call per request, after its ledger record is durable. */
   requestFinished(record: UsageRecord, extras: RequestSummaryExtras): void;
 }

@@ -197,3 +197,36 @@ describe('after the first byte', () => {
     assert.equal(completion.choices[0]!.finish_reason, 'stop');
   });
 });
+
+describe('the gateway itself failing mid-stream', () => {
+  test('a ledger that cannot record ends the stream with an in-band error, never a clean finish', async () => {
+    const own = await startGateway({ upstreamUrl: fake.url });
+    try {
+      fake.enqueue({ kind: 'reply', chunks: 6, delayMs: 100 });
+      const response = await fetch(`${own.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${own.masterKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask, stream: true }),
+      });
+      assert.equal(response.status, 200);
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      assert.ok(!first.done);
+      await own.built.close(); // the database goes away under the stream
+      let raw = new TextDecoder().decode(first.value);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        raw += new TextDecoder().decode(value);
+      }
+      const data = raw.split('\n\n').filter((event) => event.startsWith('data: ')).map((event) => event.slice(6));
+      assert.equal(data.at(-1), '[DONE]');
+      assert.ok((JSON.parse(data.at(-2)!) as { error?: unknown }).error, 'an in-band error payload');
+      for (const payload of data.slice(0, -2)) {
+        assert.equal((JSON.parse(payload) as OpenAI.ChatCompletionChunk).choices[0]?.finish_reason ?? null, null);
+      }
+    } finally {
+      await own.close().catch(() => undefined);
+    }
+  });
+});
