@@ -346,3 +346,41 @@ describe('prompt caching', () => {
     assert.ok(Math.abs(Number(response.headers.get('x-portico-cost-usd')) - expected) < 1e-9, `${response.headers.get('x-portico-cost-usd')} vs ${expected}`);
   });
 });
+
+describe('history from other providers', () => {
+  test('foreign tool-call ids are mapped consistently to ids Anthropic accepts', async () => {
+    await client.chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      tools: [weatherTool],
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call.abc:1|x', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call.abc:1|x', content: 'sunny' },
+      ],
+    });
+    const sent = upstreamBody(0).messages;
+    const toolUse = (sent[1]!.content as Array<Record<string, unknown>>).find((block) => block['type'] === 'tool_use')!;
+    const result = (sent[2]!.content as Array<Record<string, unknown>>)[0]!;
+    assert.match(String(toolUse['id']), /^[a-zA-Z0-9_-]+$/);
+    assert.equal(result['tool_use_id'], toolUse['id']);
+  });
+
+  test('a PDF file part becomes a document block', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n').toString('base64');
+    await client.chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Summarise this.' },
+            { type: 'file', file: { filename: 'a.pdf', file_data: `data:application/pdf;base64,${pdf}` } },
+          ],
+        },
+      ],
+    });
+    const content = upstreamBody(0).messages[0]!.content as Array<Record<string, unknown>>;
+    const document = content.find((block) => block['type'] === 'document')!;
+    assert.deepEqual(document['source'], { type: 'base64', media_type: 'application/pdf', data: pdf });
+  });
+});
