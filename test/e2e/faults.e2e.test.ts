@@ -119,6 +119,25 @@ describe('before the first byte', () => {
     assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'timeout');
   });
 
+  test('a 200 whose body is not JSON: 502 upstream_protocol_error', async () => {
+    fake.enqueue({ kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '<html>oops</html>' });
+    const response = await post({ ...ask, max_tokens: 100 });
+    assert.equal(response.status, 502);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'upstream_protocol_error');
+  });
+
+  test('a stream request answered with JSON instead of SSE: 502', async () => {
+    fake.enqueue({ kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '{}' });
+    const response = await post({ ...ask, stream: true });
+    assert.equal(response.status, 502);
+  });
+
+  test('an unknown claude- model the upstream does not have: 404 model_not_found', async () => {
+    const response = await post({ ...ask, model: 'claude-nonexistent-9' });
+    assert.equal(response.status, 404);
+    assert.equal(((await response.json()) as { error: { code: string } }).error.code, 'model_not_found');
+  });
+
   test('a stream request that never gets headers: 504 too', async () => {
     fake.enqueue({ kind: 'hang' });
     const response = await post({ ...ask, stream: true });

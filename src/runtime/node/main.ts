@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     });
     (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
   };
+  // A stray rejection must not take every open stream down with it: log it loudly, keep serving.
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

@@ -26,6 +26,9 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
     });
     const headers = response.headers;
     const body = response.body;
+    // Destroying an unread body (cancel) emits 'error' (RequestAbortedError); without a listener
+    // that would be an uncaughtException. Readers still see errors through the async iterator.
+    body.on('error', ignore);
     return {
       status: response.statusCode,
       header: (name) => {
@@ -42,3 +45,5 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
   };
   return { transport, close: () => agent.close() };
 }
+
+function ignore(): void {}
