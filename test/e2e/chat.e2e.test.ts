@@ -250,6 +250,27 @@ describe('errors', () => {
     assert.equal(huge.status, 413);
   });
 
+  test('a chunked upload (no content-length) is read with the same cap', async () => {
+    const chunked = (text: string, repeat: number) =>
+      fetch(`${gateway.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+        body: new ReadableStream({
+          start(controller) {
+            const bytes = new TextEncoder().encode(text);
+            for (let i = 0; i < repeat; i++) controller.enqueue(bytes);
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const ok = await chunked(JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }), 1);
+    assert.equal(ok.status, 200);
+    const padding = ' '.repeat(1024 * 1024);
+    const tooBig = await chunked(padding, 40);
+    assert.equal(tooBig.status, 413);
+  });
+
   test('GET on the completions route is a 405 envelope; unknown route a 404 envelope', async () => {
     const wrongMethod = await fetch(`${gateway.baseURL}/chat/completions`, { headers: { authorization: `Bearer ${gateway.masterKey}` } });
     assert.equal(wrongMethod.status, 405);
