@@ -5,6 +5,7 @@
  * Bodies (prompts, completions) are never logged unless the logger was created with
  * `logBodies: true` (the caller maps PORTICO_LOG_BODIES=true to it): they are customer data.
  */
+import { usageFields } from '../domain/usage/usage-view.ts';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { UsageRecord } from '../domain/usage/usage-record.ts';
@@ -106,15 +107,7 @@ export function requestLogFields(record: UsageRecord, extras: LogRequestExtras):
     cancelled: record.cancelled,
     choices: record.choices,
     prompt_tokens: promptTokensOf(record),
-    input_tokens: record.inputTokens,
-    cache_read_tokens: record.cacheReadTokens,
-    cache_write_5m_tokens: record.cacheWrite5mTokens,
-    cache_write_1h_tokens: record.cacheWrite1hTokens,
-    output_tokens: record.outputTokens,
-    reasoning_tokens: record.reasoningTokens,
-    cost_usd: record.costUsd,
-    latency_ms: record.latencyMs,
-    ttft_ms: record.ttftMs,
+    ...usageFields(record),
     overhead_ms: Math.round(extras.overheadMs * 1000) / 1000,
     retries: extras.retries,
     adjustments: extras.adjustments,

@@ -1,5 +1,23 @@
 import { promptTokensOf, type UsageRecord } from './usage-record.ts';
 
+/**
+ * The token, cost and timing fields of a record under their external (snake_case) names: shared by
+ * the admin/export view, the request log line and the ledger's row, so the three never drift.
+ */
+export function usageFields(record: UsageRecord) {
+  return {
+    input_tokens: record.inputTokens,
+    cache_read_tokens: record.cacheReadTokens,
+    cache_write_5m_tokens: record.cacheWrite5mTokens,
+    cache_write_1h_tokens: record.cacheWrite1hTokens,
+    output_tokens: record.outputTokens,
+    reasoning_tokens: record.reasoningTokens,
+    cost_usd: record.costUsd,
+    latency_ms: record.latencyMs,
+    ttft_ms: record.ttftMs,
+  };
+}
+
 /** A ledger record as the admin API, the dashboard and `portico usage export` show it (snake_case, unix seconds). */
 export function toRequestObject(record: UsageRecord): Record<string, unknown> {
   return {
@@ -11,14 +29,7 @@ export function toRequestObject(record: UsageRecord): Record<string, unknown> {
     model: record.modelServed,
     prompt_tokens: promptTokensOf(record),
     completion_tokens: record.outputTokens,
-    input_tokens: record.inputTokens,
-    cache_read_tokens: record.cacheReadTokens,
-    cache_write_5m_tokens: record.cacheWrite5mTokens,
-    cache_write_1h_tokens: record.cacheWrite1hTokens,
-    reasoning_tokens: record.reasoningTokens,
-    cost_usd: record.costUsd,
-    latency_ms: record.latencyMs,
-    ttft_ms: record.ttftMs,
+    ...usageFields(record),
     status: record.status,
     error_code: record.errorCode,
     cancelled: record.cancelled,

@@ -3,6 +3,7 @@ import { invalidRequest } from '../../domain/errors.ts';
 import type { UsageCursor, UsageLedger, UsagePage, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
 import { roundUsd, utcDayOf } from '../../domain/usage/usage-totals.ts';
+import { usageFields } from '../../domain/usage/usage-view.ts';
 import type { PorticoDatabase, UsageDailySpendTable, UsageRecordsTable } from './schema.ts';
 
 /** Page cursor: the last row's (created_at, request_id, seq); seq breaks ties between equal request ids. */
@@ -187,15 +188,7 @@ export class SqlUsageLedger implements UsageLedger {
       created_day: utcDayOf(record.createdAt),
       model_requested: record.modelRequested,
       model_served: record.modelServed,
-      input_tokens: record.inputTokens,
-      cache_read_tokens: record.cacheReadTokens,
-      cache_write_5m_tokens: record.cacheWrite5mTokens,
-      cache_write_1h_tokens: record.cacheWrite1hTokens,
-      output_tokens: record.outputTokens,
-      reasoning_tokens: record.reasoningTokens,
-      cost_usd: record.costUsd,
-      latency_ms: record.latencyMs,
-      ttft_ms: record.ttftMs,
+      ...usageFields(record),
       status: record.status,
       error_code: record.errorCode,
       cancelled: record.cancelled ? 1 : 0,
