@@ -249,3 +249,28 @@ describe('the gateway itself failing mid-stream', () => {
     }
   });
 });
+
+describe('many clients leaving at once', () => {
+  test('30 streams aborted at random points: every upstream is cancelled, the gateway stays healthy', async () => {
+    for (let i = 0; i < 30; i++) fake.enqueue({ kind: 'reply', chunks: 40, delayMs: 20 });
+    const runs = Array.from({ length: 30 }, async (_, i) => {
+      const controller = new AbortController();
+      const response = await fetch(`${gateway.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ...ask, stream: true }),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      // Leave after 1..6 reads.
+      for (let reads = 0; reads < 1 + (i % 6); reads++) await reader.read();
+      controller.abort();
+    });
+    await Promise.all(runs.map((run) => run.catch(() => undefined)));
+    await fake.waitForAborts(30, 10_000);
+    const health = await fetch(`${gateway.url}/health`);
+    assert.equal(health.status, 200);
+    const completion = await client.chat.completions.create({ ...ask, max_tokens: 50 });
+    assert.equal(completion.choices[0]!.finish_reason, 'stop');
+  });
+});
