@@ -31,16 +31,7 @@ export interface ApiKey {
 }
 
 /** Fields an admin may set on creation or change later. */
-export interface ApiKeyLimits {
-  name: string;
-  models: string[] | null;
-  rpm: number | null;
-  tpm: number | null;
-  budgetUsd: number | null;
-  budgetPeriod: BudgetPeriod | null;
-  expiresAt: number | null;
-  metadata: Record<string, unknown>;
-}
+export type ApiKeyLimits = Pick<ApiKey, 'name' | 'models' | 'rpm' | 'tpm' | 'budgetUsd' | 'budgetPeriod' | 'expiresAt' | 'metadata'>;
 
 export function base64url(bytes: Uint8Array): string {
   let binary = '';
