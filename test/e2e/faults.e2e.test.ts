@@ -6,30 +6,23 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import type { FakeAnthropic } from '../helpers/fake-anthropic.ts';
 import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { startE2e, stopE2e } from '../helpers/e2e.ts';
 
 let fake: FakeAnthropic;
 let gateway: RunningGateway;
 let client: OpenAI;
 
-before(async () => {
-  fake = await startFakeAnthropic();
-  gateway = await startGateway({
-    upstreamUrl: fake.url,
-    env: {
-      PORTICO_UPSTREAM_TIMEOUT_MS: '1500',
-      PORTICO_STREAM_IDLE_TIMEOUT_MS: '1500',
-      PORTICO_KEEPALIVE_MS: '200',
-      PORTICO_MAX_RETRIES: '2',
-    },
-  });
-  client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
-});
-after(async () => {
-  await gateway.close();
-  await fake.close();
-});
+// Short timeouts so every fault resolves in about a second.
+const env = {
+  PORTICO_UPSTREAM_TIMEOUT_MS: '1500',
+  PORTICO_STREAM_IDLE_TIMEOUT_MS: '1500',
+  PORTICO_KEEPALIVE_MS: '200',
+  PORTICO_MAX_RETRIES: '2',
+};
+before(async () => ({ fake, gateway, client } = await startE2e({ env })));
+after(() => stopE2e({ fake, gateway }));
 beforeEach(() => fake.reset());
 
 const ask = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'hi' }] };

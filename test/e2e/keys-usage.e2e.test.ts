@@ -5,21 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import type { FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { startE2e, stopE2e } from '../helpers/e2e.ts';
 
 let fake: FakeAnthropic;
 let gateway: RunningGateway;
 const logLines: string[] = [];
 
-before(async () => {
-  fake = await startFakeAnthropic();
-  gateway = await startGateway({ upstreamUrl: fake.url, logLines });
-});
-after(async () => {
-  await gateway.close();
-  await fake.close();
-});
+before(async () => ({ fake, gateway } = await startE2e({ logLines })));
+after(() => stopE2e({ fake, gateway }));
 beforeEach(() => fake.reset());
 
 interface CreatedKey {

@@ -6,22 +6,16 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../helpers/fake-anthropic.ts';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import type { FakeAnthropic } from '../helpers/fake-anthropic.ts';
+import type { RunningGateway } from '../helpers/gateway.ts';
+import { startE2e, stopE2e } from '../helpers/e2e.ts';
 
 let fake: FakeAnthropic;
 let gateway: RunningGateway;
 let client: OpenAI;
 
-before(async () => {
-  fake = await startFakeAnthropic();
-  gateway = await startGateway({ upstreamUrl: fake.url });
-  client = new OpenAI({ baseURL: gateway.baseURL, apiKey: gateway.masterKey, maxRetries: 0 });
-});
-after(async () => {
-  await gateway.close();
-  await fake.close();
-});
+before(async () => ({ fake, gateway, client } = await startE2e()));
+after(() => stopE2e({ fake, gateway }));
 beforeEach(() => fake.reset());
 
 const weatherTool: OpenAI.ChatCompletionTool = {
