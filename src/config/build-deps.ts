@@ -6,6 +6,7 @@
 import type { Sha256 } from '../domain/api-keys/api-key.ts';
 import { createModelCatalog } from '../domain/models/model-catalog.ts';
 import { DEFAULT_PRICES, type PriceTable } from '../domain/usage/pricing.ts';
+import { createChatEndpoint, type ChatEndpoint } from '../http/chat-endpoint.ts';
 import { createApp } from '../http/create-app.ts';
 import { createDashboardRoutes, type DashboardAssets } from '../http/dashboard/dashboard-routes.ts';
 import { bearerTokenAuthorizer, createMetricsRoute, createStatsRoute } from '../http/routes/metrics.ts';
@@ -36,6 +37,8 @@ export interface BuildOptions {
 
 export interface Built {
   fetch: (request: Request) => Response | Promise<Response>;
+  /** The chat route without the Web Request/Response layer, for runtimes that can serve it directly. */
+  chat: { endpoint: ChatEndpoint; maxBodyBytes: number; newRequestId: () => string };
   metrics: Metrics;
   storageDescription: string;
   close(): Promise<void>;
@@ -83,7 +86,7 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     },
   };
 
-  const app = createApp({
+  const chatEndpoint = createChatEndpoint({
     chat: {
       provider,
       catalog,
@@ -102,6 +105,12 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
       clock,
       newId,
     },
+    requestStarted: (route) => metrics.requestStarted(route),
+  });
+  const newRequestId = (): string => `req_${nextId()}`;
+
+  const app = createApp({
+    chatEndpoint,
     governance,
     catalog,
     adminApi: createAdminApi({ keyStore: storage.keyStore, ledger: storage.ledger, clock: () => Math.floor(clock()) }),
@@ -111,7 +120,6 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
       metrics,
       authorize: bearerTokenAuthorizer([options.masterKey, config.metricsToken?.reveal()]),
     }),
-    requestStarted: (route) => metrics.requestStarted(route),
     onInternalError: (error, requestId) => logger.error({ err: error, requestId }, 'unexpected error'),
     health: async () => ({
       version: options.version ?? '0.1.0',
@@ -120,11 +128,12 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     }),
     corsOrigins: config.corsOrigins,
     maxBodyBytes: config.maxBodyBytes,
-    newRequestId: () => `req_${nextId()}`,
+    newRequestId,
   });
 
   return {
     fetch: (request) => app.fetch(request),
+    chat: { endpoint: chatEndpoint, maxBodyBytes: config.maxBodyBytes, newRequestId },
     metrics,
     storageDescription: storage.describe,
     close: () => storage.close(),

@@ -8,14 +8,14 @@ import { cors } from 'hono/cors';
 import { GatewayError, isGatewayError } from '../domain/errors.ts';
 import type { ModelCatalog } from '../domain/models/model-catalog.ts';
 import type { ModelList } from '../protocol/openai/chat-completion.ts';
-import { createChatCompletion } from '../service/chat-completions.ts';
 import type { Governance, Principal } from '../service/governance.ts';
-import type { ChatServiceDeps } from '../service/service-deps.ts';
+import type { ChatEndpoint } from './chat-endpoint.ts';
 import { errorResponse } from './error-response.ts';
 import { readJsonBody } from './read-json-body.ts';
 
 export interface AppDeps {
-  chat: ChatServiceDeps;
+  /** POST /v1/chat/completions in plain values (shared with the Node direct path). */
+  chatEndpoint: ChatEndpoint;
   governance: Governance;
   catalog: ModelCatalog;
   /** Admin JSON API (keys, usage, requests), mounted at /admin behind the master key. */
@@ -26,8 +26,6 @@ export interface AppDeps {
   dashboard?: Hono;
   /** Prometheus metrics (GET /metrics), authorizes itself. */
   metricsRoute?: Hono;
-  /** Counts in-flight chat requests (paired with the service's requestFinished). */
-  requestStarted: (route: string) => void;
   /** Unexpected failures only (never client mistakes). */
   onInternalError: (error: unknown, requestId: string) => void;
   health: () => Promise<Record<string, unknown>>;
@@ -77,26 +75,14 @@ export function createApp(deps: AppDeps): Hono<Env> {
   app.get('/health', async (c) => c.json({ status: 'ok', ...(await deps.health()) }));
 
   const chat = async (request: Request, requestId: string): Promise<Response> => {
-    const receivedAt = deps.chat.clock();
-    deps.requestStarted('/v1/chat/completions');
-    const result = await createChatCompletion(deps.chat, {
-      authorization: request.headers.get('authorization'),
-      readBody: () => readJsonBody(request, deps.maxBodyBytes),
+    const answer = await deps.chatEndpoint({
       requestId,
-      receivedAt,
-      strict: strictHeader(request.headers.get('x-portico-strict')),
+      authorization: request.headers.get('authorization'),
+      strict: request.headers.get('x-portico-strict'),
+      readBody: () => readJsonBody(request, deps.maxBodyBytes),
       signal: request.signal,
     });
-    const headers = new Headers(result.headers);
-    headers.set('openai-version', '2020-10-01');
-    if (result.kind === 'json') {
-      headers.set('content-type', 'application/json');
-      return new Response(JSON.stringify(result.body), { status: 200, headers });
-    }
-    headers.set('content-type', 'text/event-stream; charset=utf-8');
-    headers.set('cache-control', 'no-cache');
-    headers.set('x-accel-buffering', 'no');
-    return new Response(result.body, { status: 200, headers });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
   // Some clients are configured with a base URL without /v1.
   for (const path of ['/v1/chat/completions', '/chat/completions']) {
@@ -178,9 +164,4 @@ function allowed(governance: Governance, principal: Principal, model: string): b
   } catch {
     return false;
   }
-}
-
-function strictHeader(value: string | null): boolean | undefined {
-  if (value === null) return undefined;
-  return /^(1|true|yes|on)$/i.test(value.trim());
 }

@@ -17,7 +17,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     if (request.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request while sending it.');
     throw new GatewayError('invalid_json', 'The request body could not be read completely.');
   }
-  return parseJson(bytes);
+  return parseJsonBody(bytes);
 }
 
 /** Chunked upload of unknown length: stream it, stopping at the cap. */
@@ -39,7 +39,8 @@ async function readCapped(request: Request, maxBytes: number): Promise<Uint8Arra
   return parts.length === 1 ? parts[0]! : concat(parts, size);
 }
 
-function parseJson(bytes: Uint8Array): unknown {
+/** Bytes → the parsed JSON body, or the client-facing 400 (shared by every runtime's body reader). */
+export function parseJsonBody(bytes: Uint8Array): unknown {
   const text = decoder.decode(bytes);
   if (text.trim() === '') throw new GatewayError('invalid_json', 'The request body is empty; send a JSON object.');
   try {
@@ -65,6 +66,6 @@ function concat(parts: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-function tooLarge(maxBytes: number): GatewayError {
+export function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError('request_too_large', `The request body exceeds the gateway's limit of ${maxBytes} bytes.`);
 }

@@ -321,4 +321,37 @@ describe('models, health, CORS', () => {
     assert.ok(preflight.status === 204 || preflight.status === 200);
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
   });
+
+  test('a browser POST (Origin, served through the Hono app) and a server POST (the Node direct path) answer alike', async () => {
+    const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
+    const post = (extra: Record<string, string>, path = '/v1/chat/completions') =>
+      fetch(`${gateway.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json', ...extra },
+        body,
+      });
+    const browser = await post({ origin: 'https://app.example' });
+    const server = await post({}, '/v1/chat/completions?api-version=2024-06-01');
+    assert.equal(browser.status, 200);
+    assert.equal(server.status, 200);
+    assert.equal(browser.headers.get('access-control-allow-origin'), '*');
+    assert.equal(server.headers.get('access-control-allow-origin'), null);
+    for (const name of ['content-type', 'openai-version', 'x-portico-model', 'x-portico-cost-usd']) {
+      assert.equal(server.headers.get(name), browser.headers.get(name), name);
+    }
+    assert.match(server.headers.get('x-request-id') ?? '', /^req_/);
+    assert.match(server.headers.get('x-portico-overhead-ms') ?? '', /^\d+\.\d{3}$/);
+    const a = (await browser.json()) as { object: string; choices: Array<{ message: { content: string } }> };
+    const b = (await server.json()) as typeof a;
+    assert.equal(a.object, 'chat.completion');
+    assert.equal(b.choices[0]!.message.content, a.choices[0]!.message.content);
+    // Errors render the same envelope on both paths.
+    const badBrowser = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { origin: 'https://app.example' }, body });
+    const badServer = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', body });
+    assert.equal(badBrowser.status, 401);
+    assert.equal(badServer.status, 401);
+    assert.deepEqual(await badServer.json(), await badBrowser.json());
+    assert.equal(badServer.headers.get('x-should-retry'), 'false');
+    assert.match(badServer.headers.get('x-request-id') ?? '', /^req_/);
+  });
 });

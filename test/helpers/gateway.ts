@@ -2,7 +2,6 @@
  * Start Portico for tests: in-process (fast; the real app, storage and undici transport on an
  * ephemeral port) or as a child process through the real Node entry (restart, crash, replicas).
  */
-import { serve } from '@hono/node-server';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildDeps, type Built } from '../../src/config/build-deps.ts';
 import { parseConfig } from '../../src/config/config.ts';
+import { createNodeServer } from '../../src/runtime/node/node-server.ts';
 import { createUndiciTransport } from '../../src/runtime/node/undici-transport.ts';
 
 export const TEST_MASTER_KEY = 'sk-portico-master-test-0123456789';
@@ -61,8 +61,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     logger,
     sha256: (text) => createHash('sha256').update(text).digest(),
   });
-  const server = serve({ fetch: built.fetch, port: 0, hostname: '127.0.0.1', overrideGlobalObjects: false });
-  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const server = createNodeServer(built);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   return {
@@ -72,7 +72,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     dataDir,
     built,
     async close() {
-      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.close();
       await closeTransport();

@@ -2,7 +2,6 @@
  * Node entry point (`npm start`): env → config → deps → HTTP server; graceful shutdown.
  * The only place (with config/) that reads process.env or touches the file system for setup.
  */
-import { serve } from '@hono/node-server';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +10,7 @@ import { buildDeps } from '../../config/build-deps.ts';
 import { ConfigError, parseConfig, type PortiCoFileConfig } from '../../config/config.ts';
 import { loadDashboardAssets } from '../../http/dashboard/load-dashboard-assets.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { createNodeServer } from './node-server.ts';
 import { createUndiciTransport } from './undici-transport.ts';
 
 async function main(): Promise<void> {
@@ -40,17 +40,14 @@ async function main(): Promise<void> {
   const { transport, close: closeTransport } = createUndiciTransport({ connections: config.upstreamConnections });
   const built = await buildDeps({ config, masterKey, transport, logger, version: packageVersion(), dashboardAssets: loadDashboardAssets(), sha256: nodeSha256 });
 
-  const server = serve({ fetch: built.fetch, port: config.port, hostname: config.host, overrideGlobalObjects: false }, (info: AddressInfo) => {
+  const server = createNodeServer(built, { onInternalError: (error) => logger.error({ err: error }, 'unexpected error in the chat path') });
+  server.listen(config.port, config.host, () => {
+    const info = server.address() as AddressInfo;
     logger.info(
       { port: info.port, host: config.host, storage: built.storageDescription, upstream: config.anthropicBaseUrl },
       `Portico listening on http://${config.host}:${info.port}`,
     );
   });
-  // Long streams and slow clients: the defaults (5 min request timeout) would cut them.
-  const httpServer = server as unknown as { requestTimeout: number; headersTimeout: number; keepAliveTimeout: number };
-  httpServer.requestTimeout = 0;
-  httpServer.headersTimeout = 60_000;
-  httpServer.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const shutdown = (signal: string): void => {
@@ -64,7 +61,7 @@ async function main(): Promise<void> {
       await closeTransport().catch(() => undefined);
       process.exit(0);
     });
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    server.closeIdleConnections();
   };
   // A stray rejection must not take every open stream down with it: log it loudly, keep serving.
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));

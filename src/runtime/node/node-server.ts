@@ -1,0 +1,165 @@
+/**
+ * The Node HTTP server: POST /v1/chat/completions is served straight from node:http's
+ * IncomingMessage/ServerResponse through the plain-values chat endpoint (no Web Request, Response
+ * or Headers objects: on the hottest route those conversions cost more than translation itself;
+ * docs/benchmark.md). Every other route, and any chat request from a browser (CORS), goes through
+ * the Hono app via @hono/node-server. Both paths render through the same endpoint and error code.
+ */
+import { getRequestListener } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Built } from '../../config/build-deps.ts';
+import { GatewayError } from '../../domain/errors.ts';
+import type { ChatAnswer } from '../../http/chat-endpoint.ts';
+import { renderError } from '../../http/error-response.ts';
+import { parseJsonBody, tooLarge } from '../../http/read-json-body.ts';
+
+export interface NodeServerOptions {
+  /** Bugs in the direct path (never client mistakes). */
+  onInternalError?: (error: unknown) => void;
+}
+
+export function createNodeServer(built: Built, options: NodeServerOptions = {}): Server {
+  const fallback = getRequestListener(built.fetch, { overrideGlobalObjects: false });
+  const server = createServer((req, res) => {
+    if (req.method === 'POST' && isChatPath(req.url) && req.headers.origin === undefined) {
+      serveChat(built.chat, req, res).catch((error: unknown) => {
+        options.onInternalError?.(error);
+        if (!res.headersSent) {
+          const plain = renderError(new GatewayError('internal', 'The gateway hit an unexpected error. It has been logged.'));
+          res.writeHead(plain.status, plain.headers).end(plain.body);
+        } else {
+          res.destroy();
+        }
+      });
+      return;
+    }
+    void fallback(req, res);
+  });
+  // Long streams and slow clients: the defaults (5 min request timeout) would cut them.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+function isChatPath(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  const end = url.indexOf('?');
+  const path = end === -1 ? url : url.slice(0, end);
+  return path === '/v1/chat/completions' || path === '/chat/completions';
+}
+
+/** A fixed reason: aborting without one builds a DOMException (and its stack) per request. */
+const CLIENT_GONE = Object.freeze(new Error('client connection closed'));
+
+async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = chat.newRequestId();
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(CLIENT_GONE);
+  });
+  const answer = await chat.endpoint({
+    requestId,
+    authorization: header(req, 'authorization'),
+    strict: header(req, 'x-portico-strict'),
+    readBody: () => readBody(req, res, chat.maxBodyBytes, controller.signal),
+    signal: controller.signal,
+  });
+  if (answer.kind === 'plain') {
+    answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
+    res.writeHead(answer.status, answer.headers).end(answer.body);
+    return;
+  }
+  res.writeHead(answer.status, answer.headers);
+  await pipeToResponse(answer, res);
+}
+
+function header(req: IncomingMessage, name: string): string | null {
+  const value = req.headers[name];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The body with a hard byte cap: the declared length first, then while it streams in. */
+function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, signal: AbortSignal): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) {
+    // Not read: the connection cannot be reused after the answer.
+    res.shouldKeepAlive = false;
+    return Promise.reject(tooLarge(maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > maxBytes) {
+        done();
+        req.pause();
+        res.shouldKeepAlive = false;
+        reject(tooLarge(maxBytes));
+        return;
+      }
+      parts.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      try {
+        resolve(parseJsonBody(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    const onError = (): void => {
+      done();
+      reject(
+        signal.aborted || req.destroyed
+          ? new GatewayError('client_closed_request', 'The client closed the request while sending it.')
+          : new GatewayError('invalid_json', 'The request body could not be read completely.'),
+      );
+    };
+    const done = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    // 'close' before 'end': the client went away mid-body.
+    const onClose = (): void => {
+      if (!req.complete) onError();
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+/** Writes the SSE stream with backpressure; the client leaving cancels it (the service bills what was produced). */
+async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse): Promise<void> {
+  const reader = answer.body.getReader();
+  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  res.once('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!res.write(value)) await drained(res);
+    }
+    res.end();
+  } finally {
+    res.off('close', cancel);
+  }
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const settle = (): void => {
+      res.off('drain', settle);
+      res.off('close', settle);
+      resolve();
+    };
+    res.on('drain', settle);
+    res.on('close', settle);
+  });
+}
