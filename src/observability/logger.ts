@@ -117,12 +117,13 @@ export function requestLogFields(record: UsageRecord, extras: LogRequestExtras):
 
 /** Writes exactly one line for a finished request: info on success, warn for 4xx, error for 5xx or a broken stream. */
 export function logRequest(logger: Logger, record: UsageRecord, extras: LogRequestExtras): void {
+  const level = record.status >= 500 || (record.status < 400 && record.errorCode !== null) ? 'error' : record.status >= 400 ? 'warn' : 'info';
+  // Below the configured level: skip building the line at all.
+  if (typeof logger.isLevelEnabled === 'function' && !logger.isLevelEnabled(level)) return;
   const fields = requestLogFields(record, extras);
   if ((logger as unknown as Record<symbol, unknown>)[LOG_BODIES] === true && extras.bodies !== undefined) {
     fields.request_body = extras.bodies.request;
     fields.response_body = extras.bodies.response;
   }
-  if (record.status >= 500 || (record.status < 400 && record.errorCode !== null)) logger.error(fields, 'request');
-  else if (record.status >= 400) logger.warn(fields, 'request');
-  else logger.info(fields, 'request');
+  logger[level](fields, 'request');
 }

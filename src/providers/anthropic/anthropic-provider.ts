@@ -25,6 +25,7 @@ export interface AnthropicProviderOptions {
 export function createAnthropicProvider(options: AnthropicProviderOptions): ChatProvider {
   const url = `${options.baseUrl}/v1/messages`;
 
+  /** The caller relays the client's abort into `deadline` (one listener per call, not one per layer). */
   async function send(request: MessagesRequest, clientSignal: AbortSignal, accept: string, deadline: AbortController): Promise<TransportResponse> {
     if (options.apiKey === null) {
       throw new GatewayError(
@@ -32,9 +33,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
         'The gateway has no upstream credential: set ANTHROPIC_API_KEY on the Portico server.',
       );
     }
-    const onClientAbort = (): void => deadline.abort(CLIENT_GONE);
     if (clientSignal.aborted) throw clientClosed();
-    clientSignal.addEventListener('abort', onClientAbort, { once: true });
     try {
       return await options.transport({
         url,
@@ -49,8 +48,6 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
       });
     } catch (error) {
       throw networkError(error, deadline.signal, options.timeoutMs);
-    } finally {
-      clientSignal.removeEventListener('abort', onClientAbort);
     }
   }
 
