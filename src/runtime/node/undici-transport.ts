@@ -44,7 +44,7 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
         if (value === undefined) return null;
         return Array.isArray(value) ? value.join(', ') : String(value);
       },
-      body: body as AsyncIterable<Uint8Array>,
+      body: nodeChunks(body),
       text: (limitBytes) => readNodeText(body, limitBytes),
       cancel: () => {
         body.destroy();
@@ -99,4 +99,94 @@ function readNodeText(body: Readable, limitBytes = 4 * 1024 * 1024): Promise<str
     body.on('error', onError);
     body.on('close', onClose);
   });
+}
+
+/** Queued chunks at which the body is paused until the reader catches up (bounded memory per stream). */
+const PAUSE_AT_CHUNKS = 16;
+
+/**
+ * A Node Readable as an async iterable of chunks, fed by 'data' events: one promise per chunk the
+ * reader waits for, against several for the stream's own async iterator (its machinery was a
+ * visible part of the CPU per streamed token). Created lazily: attaching 'data' starts the flow.
+ * `return()` destroys the body, which aborts the upstream request.
+ */
+export function nodeChunks(body: Readable): AsyncIterable<Uint8Array> {
+  return { [Symbol.asyncIterator]: () => new ReadableChunks(body) };
+}
+
+class ReadableChunks implements AsyncIterator<Uint8Array> {
+  private readonly queue: Buffer[] = [];
+  private head = 0;
+  private ended = false;
+  private failure: Error | null = null;
+  private paused = false;
+  private waiter: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: Error) => void } | null = null;
+
+  constructor(private readonly body: Readable) {
+    body.on('data', (chunk: Buffer) => {
+      const waiter = this.waiter;
+      if (waiter !== null) {
+        this.waiter = null;
+        waiter.resolve({ value: chunk, done: false });
+        return;
+      }
+      this.queue.push(chunk);
+      if (this.queue.length - this.head >= PAUSE_AT_CHUNKS && !this.paused) {
+        this.paused = true;
+        body.pause();
+      }
+    });
+    body.on('end', () => this.finish(null));
+    body.on('error', (error: Error) => this.finish(error));
+    body.on('close', () => {
+      if (!this.ended) this.finish(new Error('upstream body closed before its end'));
+    });
+  }
+
+  private finish(error: Error | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.failure = error;
+    const waiter = this.waiter;
+    if (waiter === null) return;
+    this.waiter = null;
+    if (error) waiter.reject(error);
+    else waiter.resolve({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.head < this.queue.length) {
+      const value = this.queue[this.head++]!;
+      if (this.head === this.queue.length) {
+        this.queue.length = 0;
+        this.head = 0;
+        if (this.paused) {
+          this.paused = false;
+          this.body.resume();
+        }
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.ended) {
+      const failure = this.failure;
+      if (failure !== null) {
+        this.failure = null; // reported once; afterwards an exhausted iterator
+        return Promise.reject(failure);
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    }
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  return(): Promise<IteratorResult<Uint8Array>> {
+    if (!this.ended) {
+      this.ended = true;
+      this.queue.length = 0;
+      this.head = 0;
+      this.body.destroy();
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
 }
