@@ -7,6 +7,7 @@
 import { GatewayError, isGatewayError } from '../domain/errors.ts';
 import { createChatCompletion } from '../service/chat-completions.ts';
 import type { ChatServiceDeps } from '../service/service-deps.ts';
+import type { SseSource } from '../service/sse-source.ts';
 import { renderError, type PlainResponse } from './error-response.ts';
 
 export interface ChatExchange {
@@ -23,7 +24,7 @@ export interface ChatExchange {
 
 export type ChatAnswer =
   | ({ kind: 'plain' } & PlainResponse)
-  | { kind: 'stream'; status: 200; headers: Record<string, string>; body: ReadableStream<Uint8Array> };
+  | { kind: 'stream'; status: 200; headers: Record<string, string>; body: SseSource };
 
 export interface ChatEndpointDeps {
   chat: ChatServiceDeps;

@@ -9,6 +9,7 @@ import { GatewayError, isGatewayError } from '../domain/errors.ts';
 import type { ModelCatalog } from '../domain/models/model-catalog.ts';
 import type { ModelList } from '../protocol/openai/chat-completion.ts';
 import type { Governance, Principal } from '../service/governance.ts';
+import { toReadableStream } from '../service/sse-source.ts';
 import type { ChatEndpoint } from './chat-endpoint.ts';
 import { errorResponse } from './error-response.ts';
 import { readJsonBody } from './read-json-body.ts';
@@ -82,7 +83,8 @@ export function createApp(deps: AppDeps): Hono<Env> {
       readBody: () => readJsonBody(request, deps.maxBodyBytes),
       signal: request.signal,
     });
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    const body = answer.kind === 'stream' ? toReadableStream(answer.body) : answer.body;
+    return new Response(body, { status: answer.status, headers: answer.headers });
   };
   // Some clients are configured with a base URL without /v1.
   for (const path of ['/v1/chat/completions', '/chat/completions']) {

@@ -18,6 +18,7 @@ import { accumulateEvent, createMessageAccumulator, finishAccumulation } from '.
 import type { ChatProvider, UpstreamMeta } from '../providers/chat-provider.ts';
 import type { MessagesRequest } from '../protocol/anthropic/messages.ts';
 import { openChatStream } from './chat-stream.ts';
+import type { SseSource } from './sse-source.ts';
 import type { Admission, Principal } from './governance.ts';
 import { withRetries } from './retry.ts';
 import type { ChatServiceDeps } from './service-deps.ts';
@@ -38,7 +39,7 @@ export interface ChatCall {
 
 export type ChatResult =
   | { kind: 'json'; body: ChatCompletion; headers: Record<string, string> }
-  | { kind: 'stream'; body: ReadableStream<Uint8Array>; headers: Record<string, string> };
+  | { kind: 'stream'; body: SseSource; headers: Record<string, string> };
 
 /** The part of a request's account known before the upstream answers. */
 export interface RequestContext {

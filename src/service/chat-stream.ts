@@ -27,15 +27,14 @@ import type { ChatServiceDeps } from './service-deps.ts';
 import { settle, SYSTEM_FINGERPRINT, withCost, type RequestContext } from './chat-completions.ts';
 import { withRetries } from './retry.ts';
 import type { BufferedIterator } from '../providers/chat-provider.ts';
+import { SseOutput, type SseSource } from './sse-source.ts';
 
-const encoder = new TextEncoder();
 /** Upper bound on one coalesced write (bytes of SSE text, roughly). */
 const COALESCE_LIMIT = 16 * 1024;
-const KEEPALIVE_BYTES = encoder.encode(SSE_KEEPALIVE);
 
 type Next = { choice: number; result: IteratorResult<StreamEvent> } | { choice: number; error: unknown };
 
-export async function openChatStream(deps: ChatServiceDeps, context: RequestContext): Promise<ReadableStream<Uint8Array>> {
+export async function openChatStream(deps: ChatServiceDeps, context: RequestContext): Promise<SseSource> {
   const translated = context.translated!;
   const { call } = context;
   const upstream = new AbortController();
@@ -96,7 +95,6 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   let idleTimedOut = false;
   let lastUpstreamAt = deps.clock();
   let lastWriteAt = lastUpstreamAt;
-  let controllerRef: ReadableStreamDefaultController<Uint8Array> | null = null;
   deps.telemetry.streamOpened();
 
   const tick = Math.max(1, Math.min(deps.settings.keepAliveMs, deps.settings.streamIdleTimeoutMs));
@@ -105,13 +103,9 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     if (now - lastUpstreamAt >= deps.settings.streamIdleTimeoutMs) {
       idleTimedOut = true;
       upstream.abort(UPSTREAM_NOT_NEEDED); // the pending read rejects; pull turns it into an in-band timeout error
-    } else if (now - lastWriteAt >= deps.settings.keepAliveMs && controllerRef) {
+    } else if (now - lastWriteAt >= deps.settings.keepAliveMs) {
       lastWriteAt = now;
-      try {
-        controllerRef.enqueue(KEEPALIVE_BYTES);
-      } catch {
-        // closed meanwhile
-      }
+      output.enqueue(SSE_KEEPALIVE); // ignored once closed
     }
   }, tick);
   (timer as { unref?: () => void }).unref?.();
@@ -164,17 +158,17 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     return new GatewayError('upstream_unreachable', 'The upstream connection failed mid-stream.', { cause: error });
   }
 
-  async function fail(controller: ReadableStreamDefaultController<Uint8Array>, error: GatewayError): Promise<void> {
+  async function fail(controller: SseOutput, error: GatewayError): Promise<void> {
     const { usage, raw } = usageSoFar();
     cleanup();
     deps.telemetry.upstreamError(error.code);
     await settle(deps, context, { status: 200, errorCode: error.code, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
-    controller.enqueue(encoder.encode(encodeSseError(error) + SSE_DONE));
+    controller.enqueue(encodeSseError(error) + SSE_DONE);
     controller.close();
   }
 
   /** `pendingText`: this choice's last chunks, sent together with the finish (one write). */
-  async function complete(controller: ReadableStreamDefaultController<Uint8Array>, finishedLast: number, pendingText = ''): Promise<void> {
+  async function complete(controller: SseOutput, finishedLast: number, pendingText = ''): Promise<void> {
     const { usage, raw } = usageSoFar();
     cleanup(true);
     const cost = await settle(deps, context, { status: 200, errorCode: null, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
@@ -190,52 +184,44 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       finish.usage = finalUsage;
       text += encodeSseData(serializeChunk(last, finish));
     }
-    controller.enqueue(encoder.encode(text + SSE_DONE));
+    controller.enqueue(text + SSE_DONE);
     controller.close();
   }
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controllerRef = controller;
-      },
-      async pull(controller) {
-        try {
-          await pullEvents(controller);
-        } catch (error) {
-          // A bug or a failed ledger write must still end the stream visibly broken (an in-band
-          // error and [DONE]), never truncated and never as a clean finish.
-          deps.telemetry.internalError(error, call.requestId);
-          const failure = new GatewayError('internal', 'The gateway failed while streaming the response.', { cause: error });
-          if (!ended) await fail(controller, failure).catch(() => undefined);
-          try {
-            controller.enqueue(encoder.encode(encodeSseError(failure) + SSE_DONE));
-            controller.close();
-          } catch {
-            // fail() already closed it
-          }
-        }
-      },
-      async cancel() {
-        // The client went away: stop the upstream now, bill what was produced.
-        if (ended) return;
-        const { usage, raw } = usageSoFar();
-        cleanup();
-        await settle(deps, context, {
-          status: 200,
-          errorCode: 'client_closed_request',
-          cancelled: true,
-          usage,
-          rawUsage: raw,
-          ttftMs,
-          upstreamRequestId,
-        });
-      },
+  const output: SseOutput = new SseOutput(
+    async () => {
+      try {
+        await pullEvents(output);
+      } catch (error) {
+        // A bug or a failed ledger write must still end the stream visibly broken (an in-band
+        // error and [DONE]), never truncated and never as a clean finish.
+        deps.telemetry.internalError(error, call.requestId);
+        const failure = new GatewayError('internal', 'The gateway failed while streaming the response.', { cause: error });
+        if (!ended) await fail(output, failure).catch(() => undefined);
+        // Ignored if fail() already closed the output.
+        output.enqueue(encodeSseError(failure) + SSE_DONE);
+        output.close();
+      }
     },
-    { highWaterMark: 0 },
+    async () => {
+      // The client went away: stop the upstream now, bill what was produced.
+      if (ended) return;
+      const { usage, raw } = usageSoFar();
+      cleanup();
+      await settle(deps, context, {
+        status: 200,
+        errorCode: 'client_closed_request',
+        cancelled: true,
+        usage,
+        rawUsage: raw,
+        ttftMs,
+        upstreamRequestId,
+      });
+    },
   );
+  return output;
 
-  async function pullEvents(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+  async function pullEvents(controller: SseOutput): Promise<void> {
     // Loop until something was enqueued: a pull that enqueues nothing is not called again.
     while (!ended) {
       const next = await nextEvent();
@@ -268,15 +254,15 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       }
       if (sawContent) ttftMs = deps.clock() - call.receivedAt;
       if (step.error) {
-        if (text) controller.enqueue(encoder.encode(text));
+        if (text) controller.enqueue(text);
         return fail(controller, step.error);
       }
       if (step.done) {
         active.delete(choice);
         if (active.size === 0) return complete(controller, choice, text);
-        if (text) controller.enqueue(encoder.encode(text));
+        if (text) controller.enqueue(text);
         // Another choice is still streaming: this one's finish chunk goes out now.
-        controller.enqueue(encoder.encode(encodeSseData(serializeChunk(state, finishChunk(state)))));
+        controller.enqueue(encodeSseData(serializeChunk(state, finishChunk(state))));
         // Read the rest of its body (after message_stop) so its socket can be reused.
         drained.add(choice);
         drain(iterators[choice]!, null);
@@ -284,7 +270,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
         return;
       }
       if (text) {
-        controller.enqueue(encoder.encode(text));
+        controller.enqueue(text);
         lastWriteAt = lastUpstreamAt;
         return;
       }

@@ -322,6 +322,27 @@ describe('models, health, CORS', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
   });
 
+  test('a stream through the Hono app (browser) and through the Node direct path carry the same chunks', async () => {
+    const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const read = async (extra: Record<string, string>) => {
+      const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway.masterKey}`, 'content-type': 'application/json', ...extra },
+        body,
+      });
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+      const text = await response.text();
+      assert.ok(text.endsWith('data: [DONE]\n\n'), text.slice(-80));
+      // Ids and timestamps differ per request; the chunk sequence must not.
+      return text.replace(/"id":"chatcmpl-[^"]+"/g, '"id":"X"').replace(/"created":\d+/g, '"created":0');
+    };
+    const browser = await read({ origin: 'https://app.example' });
+    const server = await read({});
+    assert.equal(server, browser);
+    assert.match(server, /"finish_reason":"stop"/);
+  });
+
   test('a browser POST (Origin, served through the Hono app) and a server POST (the Node direct path) answer alike', async () => {
     const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] });
     const post = (extra: Record<string, string>, path = '/v1/chat/completions') =>

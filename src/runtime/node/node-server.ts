@@ -137,14 +137,14 @@ function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, s
 
 /** Writes the SSE stream with backpressure; the client leaving cancels it (the service bills what was produced). */
 async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse): Promise<void> {
-  const reader = answer.body.getReader();
-  const cancel = (): void => void reader.cancel().catch(() => undefined);
+  const source = answer.body;
+  const cancel = (): void => void source.cancel();
   res.once('close', cancel);
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (!res.write(value)) await drained(res);
+      const text = await source.next();
+      if (text === null) break;
+      if (!res.write(text) && !res.destroyed) await drained(res);
     }
     res.end();
   } finally {

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SseOutput, toReadableStream } from './sse-source.ts';
+
+/** A producer that emits `pieces` one per pull, then closes; counts its pulls. */
+function producer(pieces: string[]) {
+  const state = { pulls: 0, cancels: 0 };
+  const output: SseOutput = new SseOutput(
+    async () => {
+      state.pulls++;
+      await Promise.resolve();
+      const piece = pieces.shift();
+      if (piece === undefined) output.close();
+      else output.enqueue(piece);
+    },
+    async () => {
+      state.cancels++;
+    },
+  );
+  return { output, state };
+}
+
+describe('SseOutput', () => {
+  test('pulls only on demand, one piece per read, then null forever', async () => {
+    const { output, state } = producer(['a', 'b']);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(state.pulls, 0, 'nothing is produced before a read');
+    assert.equal(await output.next(), 'a');
+    assert.equal(state.pulls, 1);
+    assert.equal(await output.next(), 'b');
+    assert.equal(await output.next(), null);
+    assert.equal(await output.next(), null);
+    assert.equal(state.pulls, 3);
+  });
+
+  test('text enqueued while a read waits (a keep-alive) is handed over at once', async () => {
+    let release!: () => void;
+    const output: SseOutput = new SseOutput(
+      () => new Promise<void>((resolve) => (release = resolve)),
+      async () => {},
+    );
+    const read = output.next();
+    output.enqueue(': keep-alive\n\n');
+    assert.equal(await read, ': keep-alive\n\n');
+    // The pull still running is not started twice; its later output reaches the next read.
+    const second = output.next();
+    output.enqueue('data: x\n\n');
+    release();
+    assert.equal(await second, 'data: x\n\n');
+  });
+
+  test('pieces queued between reads are joined into one; enqueue after close is ignored', async () => {
+    const output = new SseOutput(async () => {}, async () => {});
+    output.enqueue('a');
+    output.enqueue('b');
+    output.close();
+    output.enqueue('late');
+    assert.equal(await output.next(), 'ab');
+    assert.equal(await output.next(), null);
+  });
+
+  test('a pull that produced nothing is repeated while the reader waits', async () => {
+    let calls = 0;
+    const output: SseOutput = new SseOutput(
+      async () => {
+        calls++;
+        if (calls === 3) output.enqueue('third');
+      },
+      async () => {},
+    );
+    assert.equal(await output.next(), 'third');
+    assert.equal(calls, 3);
+  });
+
+  test('cancel before the end runs the cancel hook once and ends pending reads; after the end it does nothing', async () => {
+    const { output, state } = producer(['a']);
+    const pending = new SseOutput(() => new Promise<void>(() => {}), async () => void state.cancels++);
+    const read = pending.next();
+    await pending.cancel();
+    await pending.cancel();
+    assert.equal(await read, null);
+    assert.equal(state.cancels, 1);
+    assert.equal(await output.next(), 'a');
+    assert.equal(await output.next(), null);
+    await output.cancel();
+    assert.equal(state.cancels, 1, 'a finished stream is not billed as cancelled');
+  });
+
+  test('a pull that rejects (against its contract) ends the stream instead of hanging', async () => {
+    const output = new SseOutput(async () => Promise.reject(new Error('bug')), async () => {});
+    assert.equal(await output.next(), null);
+  });
+});
+
+describe('toReadableStream', () => {
+  test('carries the same bytes and forwards cancel', async () => {
+    const { output } = producer(['data: é\n\n', 'data: [DONE]\n\n']);
+    const text = await new Response(toReadableStream(output)).text();
+    assert.equal(text, 'data: é\n\ndata: [DONE]\n\n');
+    const second = producer(['x', 'y']);
+    const reader = toReadableStream(second.output).getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), 'x');
+    await reader.cancel();
+    assert.equal(second.state.cancels, 1);
+  });
+});
