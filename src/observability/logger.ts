@@ -117,7 +117,14 @@ export function requestLogFields(record: UsageRecord, extras: LogRequestExtras):
 
 /** Writes exactly one line for a finished request: info on success, warn for 4xx, error for 5xx or a broken stream. */
 export function logRequest(logger: Logger, record: UsageRecord, extras: LogRequestExtras): void {
-  const level = record.status >= 500 || (record.status < 400 && record.errorCode !== null) ? 'error' : record.status >= 400 ? 'warn' : 'info';
+  // A client leaving is routine (info); a stream that broke after its 200 is an error.
+  const level = record.cancelled
+    ? 'info'
+    : record.status >= 500 || (record.status < 400 && record.errorCode !== null)
+      ? 'error'
+      : record.status >= 400
+        ? 'warn'
+        : 'info';
   // Below the configured level: skip building the line at all.
   if (typeof logger.isLevelEnabled === 'function' && !logger.isLevelEnabled(level)) return;
   const fields = requestLogFields(record, extras);

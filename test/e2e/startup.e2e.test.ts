@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { spawnGateway, tempDataDir } from '../helpers/gateway.ts';
+import { createStorage } from '../../src/storage/create-storage.ts';
+import { startFakeAnthropic } from '../helpers/fake-anthropic.ts';
+import { spawnGateway, tempDataDir, TEST_MASTER_KEY } from '../helpers/gateway.ts';
 
 test('no ANTHROPIC_API_KEY, no master key: starts, says what is missing, generates and prints a master key once, answers 503', async () => {
   const dataDir = tempDataDir();
@@ -49,4 +51,59 @@ test('no ANTHROPIC_API_KEY, no master key: starts, says what is missing, generat
 
 test('a configuration error is reported clearly and exits non-zero', async () => {
   await assert.rejects(spawnGateway({ PORT: 'not-a-port' }), /PORT must be an integer/);
+});
+
+test('SIGTERM with streams open, then every client leaves: every stream is in the ledger as cancelled, nothing fails on the way out', async () => {
+  const fake = await startFakeAnthropic();
+  const dataDir = tempDataDir();
+  try {
+    const gateway = await spawnGateway({
+      PORTICO_DATA_DIR: dataDir,
+      ANTHROPIC_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test',
+      PORTICO_MASTER_KEY: TEST_MASTER_KEY,
+    });
+    const ids: string[] = [];
+    try {
+      const count = 40;
+      for (let i = 0; i < count; i++) fake.enqueue({ kind: 'reply', delayMs: 200 });
+      const controllers = Array.from({ length: count }, () => new AbortController());
+      await Promise.all(
+        controllers.map(async (controller) => {
+          const response = await fetch(`${gateway.baseURL}/chat/completions`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${TEST_MASTER_KEY}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+            signal: controller.signal,
+          });
+          assert.equal(response.status, 200);
+          ids.push(response.headers.get('x-request-id')!);
+          await response.body!.getReader().read(); // the stream is open
+        }),
+      );
+      // Shutdown starts while the streams are open; then every client leaves at once.
+      gateway.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const controller of controllers) controller.abort();
+    } finally {
+      await gateway.stop();
+    }
+    assert.doesNotMatch(gateway.output(), /unhandled|not open|unexpected error/i);
+    const storage = await createStorage({ dataDir });
+    try {
+      const rows = await storage.ledger.recent(100);
+      const byId = new Map(rows.map((row) => [row.requestId, row]));
+      for (const id of ids) {
+        const row = byId.get(id);
+        assert.ok(row, `stream ${id} has no ledger row`);
+        assert.equal(row.cancelled, true);
+        assert.equal(row.errorCode, 'client_closed_request');
+      }
+    } finally {
+      await storage.close();
+    }
+  } finally {
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

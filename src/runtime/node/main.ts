@@ -57,6 +57,10 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(0), 10_000);
     force.unref();
     server.close(async () => {
+      // Requests still finishing (streams the shutdown cut) write their ledger rows first:
+      // storage closes once none is in flight, or after a bound.
+      const deadline = Date.now() + 5000;
+      while (built.metrics.snapshot().inFlightRequests > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       await built.close().catch((error: unknown) => logger.error({ err: error }, 'storage close failed'));
       await closeTransport().catch(() => undefined);
       process.exit(0);

@@ -22,7 +22,7 @@ export function createNodeServer(built: Built, options: NodeServerOptions = {}):
   const fallback = getRequestListener(built.fetch, { overrideGlobalObjects: false });
   const server = createServer((req, res) => {
     if (req.method === 'POST' && isChatPath(req.url) && req.headers.origin === undefined) {
-      serveChat(built.chat, req, res).catch((error: unknown) => {
+      serveChat(built.chat, req, res, options).catch((error: unknown) => {
         options.onInternalError?.(error);
         if (!res.headersSent) {
           const plain = renderError(new GatewayError('internal', 'The gateway hit an unexpected error. It has been logged.'));
@@ -52,7 +52,7 @@ function isChatPath(url: string | undefined): boolean {
 /** A fixed reason: aborting without one builds a DOMException (and its stack) per request. */
 const CLIENT_GONE = Object.freeze(new Error('client connection closed'));
 
-async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const requestId = chat.newRequestId();
   const controller = new AbortController();
   res.once('close', () => {
@@ -71,7 +71,7 @@ async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerR
     return;
   }
   res.writeHead(answer.status, answer.headers);
-  await pipeToResponse(answer, res);
+  await pipeToResponse(answer, res, options);
 }
 
 function header(req: IncomingMessage, name: string): string | null {
@@ -136,9 +136,9 @@ function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, s
 }
 
 /** Writes the SSE stream with backpressure; the client leaving cancels it (the service bills what was produced). */
-async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse): Promise<void> {
+async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const source = answer.body;
-  const cancel = (): void => void source.cancel();
+  const cancel = (): void => void source.cancel().catch((error: unknown) => options.onInternalError?.(error));
   res.once('close', cancel);
   try {
     for (;;) {
