@@ -96,7 +96,9 @@ export async function startTarget(id: TargetId, ctx: TargetContext, runTag: stri
       const service = await startService({
         name: id,
         command: process.execPath,
-        args: [...tsx, 'src/runtime/node/main.ts'],
+        // BENCH_PORTICO_NODE_ARGS: extra node flags for Portico only, e.g. profiling under the bench's
+        // load: BENCH_PORTICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- ...
+        args: [...(process.env.BENCH_PORTICO_NODE_ARGS ?? '').split(' ').filter(Boolean), ...tsx, 'src/runtime/node/main.ts'],
         cwd: ctx.repoRoot,
         env: {
           PORT: String(port),

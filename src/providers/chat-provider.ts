@@ -15,7 +15,33 @@ export interface UpstreamMeta {
 export interface ChatProvider {
   createMessage(request: MessagesRequest, signal: AbortSignal): Promise<{ message: Message; meta: UpstreamMeta }>;
   /** Resolves once upstream answered 200 with an event stream. */
-  streamMessage(request: MessagesRequest, signal: AbortSignal): Promise<{ events: AsyncIterable<StreamEvent>; meta: UpstreamMeta }>;
+  streamMessage(request: MessagesRequest, signal: AbortSignal): Promise<OpenedStream>;
+}
+
+export interface OpenedStream {
+  events: AsyncIterable<StreamEvent>;
+  meta: UpstreamMeta;
+  /**
+   * Optional push mode, where the transport supports it (Node): the same events, handed over per
+   * network read with no promise per event. Use either `events` or `subscribe`, once.
+   */
+  subscribe?: (sink: EventSink) => EventFlow;
+}
+
+export interface EventSink {
+  /** The events parsed from one network read, in order. */
+  events(batch: StreamEvent[]): void;
+  /** The body ended (whether message_stop came is the consumer's to check). */
+  end(): void;
+  /** A network failure (the raw error, as the iterator would throw it) or a GatewayError for malformed SSE. At most once. */
+  error(error: unknown): void;
+}
+
+export interface EventFlow {
+  pause(): void;
+  resume(): void;
+  /** Stop reading: aborts the upstream response. */
+  cancel(): void;
 }
 
 /**

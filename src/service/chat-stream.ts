@@ -26,7 +26,7 @@ import { sumUsage } from '../translate/response/map-usage.ts';
 import type { ChatServiceDeps } from './service-deps.ts';
 import { settle, SYSTEM_FINGERPRINT, withCost, type RequestContext } from './chat-completions.ts';
 import { withRetries } from './retry.ts';
-import type { BufferedIterator } from '../providers/chat-provider.ts';
+import type { BufferedIterator, EventFlow } from '../providers/chat-provider.ts';
 import { SseOutput, type SseSource } from './sse-source.ts';
 
 /** Upper bound on one coalesced write (bytes of SSE text, roughly). */
@@ -84,7 +84,13 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       systemFingerprint: SYSTEM_FINGERPRINT,
     }),
   );
-  const iterators = opened.map((o) => o.events[Symbol.asyncIterator]());
+  // n = 1 on a transport that can push (Node): events arrive per network read with no promise per
+  // event. Otherwise (n > 1, fetch) the upstreams are pulled.
+  const push = opened.length === 1 ? opened[0]!.subscribe : undefined;
+  const iterators = push ? [] : opened.map((o) => o.events[Symbol.asyncIterator]());
+  let flow: EventFlow | null = null;
+  let paused = false;
+  let bodyEnded = false;
   const pending: Array<Promise<Next> | null> = iterators.map(() => null);
   const active = new Set(iterators.map((_, index) => index));
   /** Choices whose body is already being read to its end (n > 1, finished early). */
@@ -102,7 +108,8 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     const now = deps.clock();
     if (now - lastUpstreamAt >= deps.settings.streamIdleTimeoutMs) {
       idleTimedOut = true;
-      upstream.abort(UPSTREAM_NOT_NEEDED); // the pending read rejects; pull turns it into an in-band timeout error
+      if (flow) void fail(output, asGatewayError(null)).catch(internalFailure);
+      else upstream.abort(UPSTREAM_NOT_NEEDED); // the pending read rejects; pull turns it into an in-band timeout error
     } else if (now - lastWriteAt >= deps.settings.keepAliveMs) {
       lastWriteAt = now;
       output.enqueue(SSE_KEEPALIVE); // ignored once closed
@@ -120,7 +127,13 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     ended = true;
     clearInterval(timer);
     call.signal.removeEventListener('abort', relay);
-    if (finished) {
+    if (flow) {
+      if (finished) drainFlow(flow, () => bodyEnded, paused);
+      else {
+        upstream.abort(UPSTREAM_NOT_NEEDED);
+        flow.cancel();
+      }
+    } else if (finished) {
       iterators.forEach((iterator, index) => drained.has(index) || drain(iterator, upstream));
     } else {
       upstream.abort(UPSTREAM_NOT_NEEDED);
@@ -188,38 +201,113 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     controller.close();
   }
 
+  /** A bug or a failed ledger write must still end the stream visibly broken (an in-band error and [DONE]), never truncated and never as a clean finish. */
+  function internalFailure(error: unknown): Promise<void> {
+    deps.telemetry.internalError(error, call.requestId);
+    const failure = new GatewayError('internal', 'The gateway failed while streaming the response.', { cause: error });
+    return (async () => {
+      if (!ended) await fail(output, failure).catch(() => undefined);
+      // Ignored if fail() already closed the output.
+      output.enqueue(encodeSseError(failure) + SSE_DONE);
+      output.close();
+    })();
+  }
+
+  /** The client went away: stop the upstream now, bill what was produced. */
+  async function cancelled(): Promise<void> {
+    if (ended) return;
+    const { usage, raw } = usageSoFar();
+    cleanup();
+    await settle(deps, context, {
+      status: 200,
+      errorCode: 'client_closed_request',
+      cancelled: true,
+      usage,
+      rawUsage: raw,
+      ttftMs,
+      upstreamRequestId,
+    });
+  }
+
   const output: SseOutput = new SseOutput(
-    async () => {
-      try {
-        await pullEvents(output);
-      } catch (error) {
-        // A bug or a failed ledger write must still end the stream visibly broken (an in-band
-        // error and [DONE]), never truncated and never as a clean finish.
-        deps.telemetry.internalError(error, call.requestId);
-        const failure = new GatewayError('internal', 'The gateway failed while streaming the response.', { cause: error });
-        if (!ended) await fail(output, failure).catch(() => undefined);
-        // Ignored if fail() already closed the output.
-        output.enqueue(encodeSseError(failure) + SSE_DONE);
-        output.close();
-      }
-    },
-    async () => {
-      // The client went away: stop the upstream now, bill what was produced.
-      if (ended) return;
-      const { usage, raw } = usageSoFar();
-      cleanup();
-      await settle(deps, context, {
-        status: 200,
-        errorCode: 'client_closed_request',
-        cancelled: true,
-        usage,
-        rawUsage: raw,
-        ttftMs,
-        upstreamRequestId,
-      });
-    },
+    push
+      ? {
+          // The reader caught up: let the upstream flow again.
+          demand: () => {
+            if (paused && flow && !ended) {
+              paused = false;
+              flow.resume();
+            }
+          },
+          cancel: cancelled,
+        }
+      : {
+          pull: () => pullEvents(output).catch(internalFailure),
+          cancel: cancelled,
+        },
   );
+  if (push) flow = push({ events: guard(onBatch), end: guard(onEnd), error: guard(onError) });
   return output;
+
+  function guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch (error) {
+        void internalFailure(error);
+      }
+    };
+  }
+
+  /** Push mode: the events of one network read → one write (coalesced, never delayed). */
+  function onBatch(batch: StreamEvent[]): void {
+    if (ended) return;
+    lastUpstreamAt = deps.clock();
+    const state = states[0]!;
+    let text = '';
+    let sawContent = false;
+    for (const event of batch) {
+      const step = reduceStreamEvent(state, event);
+      for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
+      if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
+      if (step.error || step.done) {
+        if (sawContent) ttftMs = deps.clock() - call.receivedAt;
+        if (step.error) {
+          if (text) output.enqueue(text);
+          void fail(output, step.error).catch(internalFailure);
+        } else {
+          void complete(output, 0, text).catch(internalFailure);
+        }
+        return;
+      }
+    }
+    if (sawContent) ttftMs = deps.clock() - call.receivedAt;
+    if (text) {
+      output.enqueue(text);
+      lastWriteAt = lastUpstreamAt;
+      // The client reads slower than the upstream writes: stop reading upstream (bounded memory).
+      if (output.backlog > PAUSE_ABOVE_BACKLOG && !paused) {
+        paused = true;
+        flow!.pause();
+      }
+    }
+  }
+
+  function onEnd(): void {
+    bodyEnded = true;
+    if (ended) return;
+    const error = endOfStreamError(states[0]!) ?? (idleTimedOut ? asGatewayError(null) : null);
+    if (error) void fail(output, error).catch(internalFailure);
+    else void complete(output, 0).catch(internalFailure);
+  }
+
+  function onError(error: unknown): void {
+    bodyEnded = true;
+    if (ended) return;
+    // The upstream was aborted because the client left: that is a cancellation, not an upstream fault.
+    if (call.signal.aborted) void cancelled().catch(internalFailure);
+    else void fail(output, asGatewayError(error)).catch(internalFailure);
+  }
 
   async function pullEvents(controller: SseOutput): Promise<void> {
     // Loop until something was enqueued: a pull that enqueues nothing is not called again.
@@ -276,6 +364,18 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       }
     }
   }
+}
+
+/** Queued SSE text (characters) above which a pushing upstream is paused until the client catches up. */
+const PAUSE_ABOVE_BACKLOG = 64 * 1024;
+
+/** Push mode after message_stop: let the body run to its end (socket reuse); give up after a second. */
+function drainFlow(flow: EventFlow, ended: () => boolean, paused: boolean): void {
+  if (paused) flow.resume();
+  const giveUp = setTimeout(() => {
+    if (!ended()) flow.cancel();
+  }, 1000);
+  (giveUp as { unref?: () => void }).unref?.();
 }
 
 /** A fixed abort reason: `abort()` without one builds a DOMException (and its stack) every time. */

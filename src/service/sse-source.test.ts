@@ -5,18 +5,18 @@ import { SseOutput, toReadableStream } from './sse-source.ts';
 /** A producer that emits `pieces` one per pull, then closes; counts its pulls. */
 function producer(pieces: string[]) {
   const state = { pulls: 0, cancels: 0 };
-  const output: SseOutput = new SseOutput(
-    async () => {
+  const output: SseOutput = new SseOutput({
+    pull: async () => {
       state.pulls++;
       await Promise.resolve();
       const piece = pieces.shift();
       if (piece === undefined) output.close();
       else output.enqueue(piece);
     },
-    async () => {
+    cancel: async () => {
       state.cancels++;
     },
-  );
+  });
   return { output, state };
 }
 
@@ -35,10 +35,7 @@ describe('SseOutput', () => {
 
   test('text enqueued while a read waits (a keep-alive) is handed over at once', async () => {
     let release!: () => void;
-    const output: SseOutput = new SseOutput(
-      () => new Promise<void>((resolve) => (release = resolve)),
-      async () => {},
-    );
+    const output: SseOutput = new SseOutput({ pull: () => new Promise<void>((resolve) => (release = resolve)), cancel: async () => {} });
     const read = output.next();
     output.enqueue(': keep-alive\n\n');
     assert.equal(await read, ': keep-alive\n\n');
@@ -50,7 +47,7 @@ describe('SseOutput', () => {
   });
 
   test('pieces queued between reads are joined into one; enqueue after close is ignored', async () => {
-    const output = new SseOutput(async () => {}, async () => {});
+    const output = new SseOutput({ pull: async () => {}, cancel: async () => {} });
     output.enqueue('a');
     output.enqueue('b');
     output.close();
@@ -61,20 +58,20 @@ describe('SseOutput', () => {
 
   test('a pull that produced nothing is repeated while the reader waits', async () => {
     let calls = 0;
-    const output: SseOutput = new SseOutput(
-      async () => {
+    const output: SseOutput = new SseOutput({
+      pull: async () => {
         calls++;
         if (calls === 3) output.enqueue('third');
       },
-      async () => {},
-    );
+      cancel: async () => {},
+    });
     assert.equal(await output.next(), 'third');
     assert.equal(calls, 3);
   });
 
   test('cancel before the end runs the cancel hook once and ends pending reads; after the end it does nothing', async () => {
     const { output, state } = producer(['a']);
-    const pending = new SseOutput(() => new Promise<void>(() => {}), async () => void state.cancels++);
+    const pending = new SseOutput({ pull: () => new Promise<void>(() => {}), cancel: async () => void state.cancels++ });
     const read = pending.next();
     await pending.cancel();
     await pending.cancel();
@@ -87,7 +84,25 @@ describe('SseOutput', () => {
   });
 
   test('a pull that rejects (against its contract) ends the stream instead of hanging', async () => {
-    const output = new SseOutput(async () => Promise.reject(new Error('bug')), async () => {});
+    const output = new SseOutput({ pull: async () => Promise.reject(new Error('bug')), cancel: async () => {} });
+    assert.equal(await output.next(), null);
+  });
+
+  test('push mode: demand is signalled when a reader waits with nothing queued; backlog counts queued text', async () => {
+    let demands = 0;
+    const output = new SseOutput({ demand: () => void demands++, cancel: async () => {} });
+    output.enqueue('abc');
+    output.enqueue('de');
+    assert.equal(output.backlog, 5);
+    assert.equal(await output.next(), 'abcde');
+    assert.equal(output.backlog, 0);
+    assert.equal(demands, 0, 'text was queued: no demand');
+    const read = output.next();
+    assert.equal(demands, 1);
+    output.enqueue('f');
+    assert.equal(await read, 'f');
+    assert.equal(output.backlog, 0, 'handed straight to the waiting reader');
+    output.close();
     assert.equal(await output.next(), null);
   });
 });

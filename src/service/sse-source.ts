@@ -12,22 +12,31 @@ export interface SseSource {
   cancel(): Promise<void>;
 }
 
+/**
+ * How an SseOutput gets its text: `pull` (the producer awaits its input; called while a reader
+ * waits, must produce at least one piece or close per call, never rejects) or `demand` (a push
+ * producer: told synchronously that a reader waits with nothing queued, e.g. to resume its input).
+ * `cancel` runs once, when the reader cancels before the end.
+ */
+export type SseProducer =
+  | { pull: () => Promise<void>; demand?: undefined; cancel: () => Promise<void> }
+  | { pull?: undefined; demand: () => void; cancel: () => Promise<void> };
+
 /** The producer's side of an SseSource. */
 export class SseOutput implements SseSource {
   private chunks: string[] = [];
+  private queued = 0;
   private closed = false;
   private cancelled = false;
   private pulling = false;
   private waiter: ((text: string | null) => void) | null = null;
 
-  /**
-   * `pull` produces at least one piece (or closes) per call and never rejects; it is called again
-   * only while a reader waits. `onCancel` runs once, when the reader cancels before the end.
-   */
-  constructor(
-    private readonly pull: () => Promise<void>,
-    private readonly onCancel: () => Promise<void>,
-  ) {}
+  constructor(private readonly producer: SseProducer) {}
+
+  /** Characters queued for a reader that has not asked yet (a push producer pauses its input above a bound). */
+  get backlog(): number {
+    return this.queued;
+  }
 
   /** Queue text for the reader (hands it over at once if one is waiting). Ignored after close. */
   enqueue(text: string): void {
@@ -38,6 +47,7 @@ export class SseOutput implements SseSource {
       waiter(text);
     } else {
       this.chunks.push(text);
+      this.queued += text.length;
     }
   }
 
@@ -55,19 +65,21 @@ export class SseOutput implements SseSource {
     if (this.chunks.length > 0) {
       const text = this.chunks.length === 1 ? this.chunks[0]! : this.chunks.join('');
       this.chunks = [];
+      this.queued = 0;
       return Promise.resolve(text);
     }
     if (this.closed) return Promise.resolve(null);
     const reading = new Promise<string | null>((resolve) => {
       this.waiter = resolve;
     });
-    if (!this.pulling) this.runPull();
+    if (this.producer.demand) this.producer.demand();
+    else if (!this.pulling) this.runPull();
     return reading;
   }
 
   private runPull(): void {
     this.pulling = true;
-    this.pull().then(
+    this.producer.pull!().then(
       () => {
         this.pulling = false;
         // A pull that produced nothing while a reader still waits: pull again.
@@ -85,8 +97,9 @@ export class SseOutput implements SseSource {
     this.cancelled = true;
     const wasOpen = !this.closed;
     this.chunks = [];
+    this.queued = 0;
     this.close();
-    if (wasOpen) await this.onCancel();
+    if (wasOpen) await this.producer.cancel();
   }
 }
 

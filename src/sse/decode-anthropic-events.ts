@@ -78,20 +78,19 @@ function exceedsBytes(text: string, max: number): boolean {
   return encoder.encode(text).length > max;
 }
 
-class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
-  private readonly source: ByteSource;
+/**
+ * The parsing core, push-style: bytes in (`feed`), parsed events accumulate in `events`, the first
+ * fatal problem in `failure` (nothing is parsed after it). Used by the pull iterator below and by
+ * push consumers (`provider.subscribe`), so both see exactly the same events and errors.
+ */
+export class AnthropicEventParser {
+  /** Parsed events not yet taken by the consumer. */
+  events: StreamEvent[] = [];
+  failure: GatewayError | null = null;
   private readonly decoder = new TextDecoder('utf-8');
   private readonly parser: EventSourceParser;
-  private readonly maxEventBytes: number;
-  /** Events parsed but not yet handed out; `head` avoids Array#shift. */
-  private queue: StreamEvent[] = [];
-  private head = 0;
-  private failure: GatewayError | null = null;
-  private finished = false;
 
-  constructor(source: ByteSource, maxEventBytes: number) {
-    this.source = source;
-    this.maxEventBytes = maxEventBytes;
+  constructor(private readonly maxEventBytes: number = DEFAULT_MAX_EVENT_BYTES) {
     this.parser = createParser({
       onEvent: (message) => this.onEvent(message),
       onError: (error) => {
@@ -102,6 +101,16 @@ class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
       },
       maxBufferSize: maxEventBytes + FRAMING_SLACK,
     });
+  }
+
+  feed(bytes: Uint8Array): void {
+    if (this.failure === null) this.parser.feed(this.decoder.decode(bytes, { stream: true }));
+  }
+
+  /** The body ended: parse what the decoder still holds (an unterminated event is discarded, per SSE). */
+  end(): void {
+    const rest = this.decoder.decode();
+    if (rest !== '' && this.failure === null) this.parser.feed(rest);
   }
 
   private onEvent(message: EventSourceMessage): void {
@@ -124,7 +133,32 @@ class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
       this.fail(new GatewayError('upstream_protocol_error', 'upstream sent an SSE event without a string "type"'));
       return;
     }
-    this.queue.push(value as StreamEvent);
+    this.events.push(value as StreamEvent);
+  }
+
+  private fail(error: GatewayError): void {
+    if (this.failure === null) this.failure = error;
+  }
+}
+
+class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
+  private readonly source: ByteSource;
+  private readonly parsing: AnthropicEventParser;
+  /** Events parsed but not yet handed out (the parser's array); `head` avoids Array#shift. */
+  private queue: StreamEvent[];
+  private head = 0;
+  private failure: GatewayError | null = null;
+  private finished = false;
+
+  constructor(source: ByteSource, maxEventBytes: number) {
+    this.source = source;
+    this.parsing = new AnthropicEventParser(maxEventBytes);
+    this.queue = this.parsing.events;
+  }
+
+  /** After a feed: a parse failure stops the body (nothing after a framing error can be trusted). */
+  private checkFailure(): void {
+    if (this.parsing.failure !== null && this.failure === null && !this.finished) this.fail(this.parsing.failure);
   }
 
   private fail(error: GatewayError): void {
@@ -183,14 +217,15 @@ class AnthropicEventIterator implements AsyncIterator<StreamEvent> {
     }
     if (result.done === true) {
       this.finished = true;
-      const rest = this.decoder.decode();
-      if (rest !== '') this.parser.feed(rest);
+      this.parsing.end();
       // An event not terminated by a blank line is incomplete and discarded (SSE spec); the reducer
       // then reports the missing message_stop.
       this.source.release();
+      if (this.parsing.failure !== null && this.failure === null) this.failure = this.parsing.failure;
       return;
     }
-    this.parser.feed(this.decoder.decode(result.value, { stream: true }));
+    this.parsing.feed(result.value);
+    this.checkFailure();
   }
 
   /** Consumer stopped early (`break`, or a downstream cancel): abort the upstream body. */

@@ -8,9 +8,9 @@
 import type { Secret } from '../../config/secret.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import type { Message, MessagesRequest, StreamEvent } from '../../protocol/anthropic/messages.ts';
-import { decodeAnthropicEvents } from '../../sse/decode-anthropic-events.ts';
+import { AnthropicEventParser, decodeAnthropicEvents } from '../../sse/decode-anthropic-events.ts';
 import { mapUpstreamError } from '../../translate/error/map-upstream-error.ts';
-import type { BufferedIterator, ChatProvider, UpstreamMeta } from '../chat-provider.ts';
+import type { BufferedIterator, ChatProvider, EventFlow, EventSink, OpenedStream, UpstreamMeta } from '../chat-provider.ts';
 import type { Transport, TransportResponse } from '../transport/transport.ts';
 
 export interface AnthropicProviderOptions {
@@ -126,8 +126,11 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           upstreamRequestId: meta.requestId ?? undefined,
         });
       }
+      const release = (): void => signal.removeEventListener('abort', relay);
       const events = decodeAnthropicEvents(response.body);
-      return { events: releasing(events, () => signal.removeEventListener('abort', relay), response), meta };
+      const opened: OpenedStream = { events: releasing(events, release, response), meta };
+      if (response.subscribe) opened.subscribe = (sink) => subscribeEvents(response, sink, release);
+      return opened;
     },
   };
 }
@@ -210,6 +213,62 @@ function releasing(events: AsyncIterable<StreamEvent>, release: () => void, resp
           return { done: true, value: undefined };
         },
       };
+    },
+  };
+}
+
+/**
+ * Push mode: body chunks → the same parser the iterator uses → the sink, one call per network
+ * read. Ending, failing or cancelling releases the client-abort relay and the connection.
+ */
+function subscribeEvents(response: TransportResponse, sink: EventSink, release: () => void): EventFlow {
+  const parser = new AnthropicEventParser();
+  let finished = false;
+  const finish = (): boolean => {
+    if (finished) return false;
+    finished = true;
+    release();
+    return true;
+  };
+  const deliver = (): void => {
+    if (parser.events.length === 0) return;
+    const batch = parser.events;
+    parser.events = [];
+    sink.events(batch);
+  };
+  const failIfMalformed = (): boolean => {
+    if (parser.failure === null || finished) return false;
+    finish();
+    response.cancel(); // nothing after a framing error can be trusted
+    sink.error(parser.failure);
+    return true;
+  };
+  const flow = response.subscribe!({
+    data(chunk) {
+      if (finished) return;
+      parser.feed(chunk);
+      deliver(); // events before a framing error still count
+      failIfMalformed();
+    },
+    end() {
+      if (finished) return;
+      parser.end();
+      deliver();
+      if (failIfMalformed() || !finish()) return;
+      response.cancel();
+      sink.end();
+    },
+    error(error) {
+      if (!finish()) return;
+      sink.error(error);
+    },
+  });
+  return {
+    pause: () => flow.pause(),
+    resume: () => flow.resume(),
+    cancel: () => {
+      finish();
+      response.cancel();
     },
   };
 }

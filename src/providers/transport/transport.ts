@@ -19,6 +19,26 @@ export interface TransportResponse {
   text(limitBytes?: number): Promise<string>;
   /** Stop reading and release the connection (aborts a streaming upstream). */
   cancel(): void;
+  /**
+   * Optional push mode (instead of iterating `body`): chunks are handed to `sink` as they arrive,
+   * with no promise per chunk. Transports that can (Node's undici) offer it; the caller falls back
+   * to `body` otherwise. Use one of the two, once.
+   */
+  subscribe?(sink: ByteSink): ByteFlow;
+}
+
+export interface ByteSink {
+  data(chunk: Uint8Array): void;
+  /** The body ended normally. */
+  end(): void;
+  /** A network failure or abort (the error as the network layer raised it). Called at most once. */
+  error(error: unknown): void;
+}
+
+/** Flow control for a subscribed body (stop with TransportResponse.cancel). */
+export interface ByteFlow {
+  pause(): void;
+  resume(): void;
 }
 
 export type Transport = (request: TransportRequest) => Promise<TransportResponse>;

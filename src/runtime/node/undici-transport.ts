@@ -1,6 +1,6 @@
 import { Agent } from 'undici';
 import type { Readable } from 'node:stream';
-import type { Transport } from '../../providers/transport/transport.ts';
+import type { ByteFlow, ByteSink, Transport } from '../../providers/transport/transport.ts';
 
 /**
  * Node transport: one pooled undici Agent with keep-alive. `Agent.request` costs ~0.05 ms of CPU
@@ -49,6 +49,7 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
       cancel: () => {
         body.destroy();
       },
+      subscribe: (sink) => subscribeBody(body, sink),
     };
   };
   return { transport, close: () => agent.close() };
@@ -189,4 +190,28 @@ class ReadableChunks implements AsyncIterator<Uint8Array> {
     }
     return Promise.resolve({ value: undefined, done: true });
   }
+}
+
+/** Push mode over a Node Readable: 'data' events straight into the sink (see TransportResponse.subscribe). */
+function subscribeBody(body: Readable, sink: ByteSink): ByteFlow {
+  let settled = false;
+  body.on('data', (chunk: Buffer) => {
+    if (!settled) sink.data(chunk);
+  });
+  body.on('end', () => {
+    if (settled) return;
+    settled = true;
+    sink.end();
+  });
+  body.on('error', (error: Error) => {
+    if (settled) return;
+    settled = true;
+    sink.error(error);
+  });
+  body.on('close', () => {
+    if (settled) return;
+    settled = true;
+    sink.error(new Error('upstream body closed before its end'));
+  });
+  return { pause: () => body.pause(), resume: () => body.resume() };
 }
