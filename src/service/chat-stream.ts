@@ -91,6 +91,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   let flow: EventFlow | null = null;
   let paused = false;
   let bodyEnded = false;
+  let drainTimer: ReturnType<typeof setTimeout> | null = null;
   const pending: Array<Promise<Next> | null> = iterators.map(() => null);
   const active = new Set(iterators.map((_, index) => index));
   /** Choices whose body is already being read to its end (n > 1, finished early). */
@@ -128,7 +129,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     clearInterval(timer);
     call.signal.removeEventListener('abort', relay);
     if (flow) {
-      if (finished) drainFlow(flow, () => bodyEnded, paused);
+      if (finished) drainTimer = bodyEnded ? null : drainFlow(flow, paused);
       else {
         upstream.abort(UPSTREAM_NOT_NEEDED);
         flow.cancel();
@@ -293,8 +294,13 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     }
   }
 
-  function onEnd(): void {
+  function bodyDone(): void {
     bodyEnded = true;
+    if (drainTimer !== null) clearTimeout(drainTimer); // drained: nothing to give up on
+  }
+
+  function onEnd(): void {
+    bodyDone();
     if (ended) return;
     const error = endOfStreamError(states[0]!) ?? (idleTimedOut ? asGatewayError(null) : null);
     if (error) void fail(output, error).catch(internalFailure);
@@ -302,7 +308,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   }
 
   function onError(error: unknown): void {
-    bodyEnded = true;
+    bodyDone();
     if (ended) return;
     // The upstream was aborted because the client left: that is a cancellation, not an upstream fault.
     if (call.signal.aborted) void cancelled().catch(internalFailure);
@@ -370,12 +376,11 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
 const PAUSE_ABOVE_BACKLOG = 64 * 1024;
 
 /** Push mode after message_stop: let the body run to its end (socket reuse); give up after a second. */
-function drainFlow(flow: EventFlow, ended: () => boolean, paused: boolean): void {
+function drainFlow(flow: EventFlow, paused: boolean): ReturnType<typeof setTimeout> {
   if (paused) flow.resume();
-  const giveUp = setTimeout(() => {
-    if (!ended()) flow.cancel();
-  }, 1000);
+  const giveUp = setTimeout(() => flow.cancel(), 1000);
   (giveUp as { unref?: () => void }).unref?.();
+  return giveUp;
 }
 
 /** A fixed abort reason: `abort()` without one builds a DOMException (and its stack) every time. */
