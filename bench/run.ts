@@ -72,6 +72,7 @@ const SCENARIOS: Record<ScenarioId, (env: sc.ScenarioEnv) => Promise<sc.Metrics>
   stream: sc.stream,
   cpu: sc.cpu,
   gap: sc.gap,
+  paced: sc.pacedStreams,
 };
 
 async function measureTarget(
@@ -113,7 +114,12 @@ async function measureTarget(
     };
     await sc.probe(env);
     await sc.warmup(env);
+    let steady = false;
     for (const s of cfg.scenarios) {
+      if (s !== 'slow' && !steady) {
+        await sc.steadyWarmup(env);
+        steady = true;
+      }
       if (target.service.exited()) throw new Error(`${id} exited during the run (${target.service.exitInfo()}, before scenario ${s}); see ${relative(repoRoot, target.service.logPath)}`);
       const t0 = Date.now();
       try {

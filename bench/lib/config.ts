@@ -1,7 +1,7 @@
 // Benchmark configuration: defaults for full and quick modes, overridable by flags.
 import { ALL_TARGETS, type TargetId } from './targets.ts';
 
-export const ALL_SCENARIOS = ['slow', 'nonstream', 'stream', 'cpu', 'gap'] as const;
+export const ALL_SCENARIOS = ['slow', 'nonstream', 'stream', 'cpu', 'gap', 'paced'] as const;
 export type ScenarioId = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchConfig {
@@ -17,7 +17,15 @@ export interface BenchConfig {
   quietBusy: number;
   targetCpu: string;
   loadCpu: string;
+  /** Light warm-up before the first scenario (slow streams: RSS is measured above a near-fresh baseline). */
   warmupRequests: number;
+  /**
+   * Seconds of steady-state warm-up (non-streaming, then streaming, at c=10) after the slow-streams
+   * scenario and before the others: they measure steady state, after V8 optimised the hot path (it
+   * needs thousands of calls; 500 requests left Portico's CPU per request ~4× its warm value).
+   * Not before the slow streams: the heap it leaves behind would hide the RSS per stream.
+   */
+  warmupS: number;
   /** (a) non-streaming: wrk per concurrency level. */
   nonStreamConcurrency: number[];
   nonStreamDurationS: number;
@@ -53,6 +61,7 @@ const FULL: Omit<BenchConfig, 'targets' | 'scenarios' | 'outDir'> = {
   targetCpu: '0',
   loadCpu: '1',
   warmupRequests: 500,
+  warmupS: 6,
   nonStreamConcurrency: [1, 10, 50, 200],
   nonStreamDurationS: 5,
   nonStreamTokens: 16,
@@ -77,6 +86,7 @@ const QUICK: Partial<BenchConfig> = {
   runs: 2,
   quietWaitS: 0,
   warmupRequests: 200,
+  warmupS: 3,
   nonStreamDurationS: 1,
   streamDurationS: 1,
   slowTokens: 30,
