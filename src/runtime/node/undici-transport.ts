@@ -192,26 +192,45 @@ class ReadableChunks implements AsyncIterator<Uint8Array> {
   }
 }
 
-/** Push mode over a Node Readable: 'data' events straight into the sink (see TransportResponse.subscribe). */
+/**
+ * Push mode over a Node Readable (see TransportResponse.subscribe). undici emits one 'data' per
+ * HTTP chunk, and Anthropic sends one chunk per SSE event, so a single socket read can carry
+ * hundreds of them: they are gathered and handed over together in a microtask (after the read's
+ * callback, before any I/O: no added latency), one sink call and one downstream write per read.
+ */
 function subscribeBody(body: Readable, sink: ByteSink): ByteFlow {
   let settled = false;
+  let pending: Buffer[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (settled || pending.length === 0) return;
+    const chunks = pending;
+    pending = [];
+    sink.data(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  };
+  const settle = (): boolean => {
+    if (settled) return false;
+    flush(); // what arrived before the end or the failure still counts
+    settled = true;
+    return true;
+  };
   body.on('data', (chunk: Buffer) => {
-    if (!settled) sink.data(chunk);
+    if (settled) return;
+    pending.push(chunk);
+    if (!scheduled) {
+      scheduled = true;
+      queueMicrotask(flush);
+    }
   });
   body.on('end', () => {
-    if (settled) return;
-    settled = true;
-    sink.end();
+    if (settle()) sink.end();
   });
   body.on('error', (error: Error) => {
-    if (settled) return;
-    settled = true;
-    sink.error(error);
+    if (settle()) sink.error(error);
   });
   body.on('close', () => {
-    if (settled) return;
-    settled = true;
-    sink.error(new Error('upstream body closed before its end'));
+    if (settle()) sink.error(new Error('upstream body closed before its end'));
   });
   return { pause: () => body.pause(), resume: () => body.resume() };
 }
