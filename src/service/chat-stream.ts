@@ -37,17 +37,20 @@ type Next = { choice: number; result: IteratorResult<StreamEvent> } | { choice: 
 export async function openChatStream(deps: ChatServiceDeps, context: RequestContext): Promise<SseSource> {
   const translated = context.translated!;
   const { call } = context;
-  const upstream = new AbortController();
-  const relay = (): void => upstream.abort(UPSTREAM_NOT_NEEDED);
-  call.signal.addEventListener('abort', relay, { once: true });
+  // n > 1: one controller stops every sibling at once (and follows the client). n = 1: the
+  // client's signal is enough, and each body is stopped through its own cancel.
+  const upstream = translated.n > 1 ? new AbortController() : null;
+  const upstreamSignal = upstream?.signal ?? call.signal;
+  const relay = (): void => upstream?.abort(UPSTREAM_NOT_NEEDED);
+  if (upstream) call.signal.addEventListener('abort', relay, { once: true });
 
   const started = deps.clock();
   const opening = await Promise.allSettled(
     Array.from({ length: translated.n }, () =>
       withRetries(
-        () => deps.provider.streamMessage(translated.anthropic, upstream.signal),
+        () => deps.provider.streamMessage(translated.anthropic, upstreamSignal),
         deps.settings.retry,
-        upstream.signal,
+        upstreamSignal,
         (error) => {
           deps.telemetry.upstreamError(error.code);
           context.retries++;
@@ -59,9 +62,9 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   context.upstreamWaitMs = deps.clock() - started;
   const failed = opening.find((outcome) => outcome.status === 'rejected');
   if (failed) {
-    upstream.abort();
+    upstream?.abort();
     for (const outcome of opening) if (outcome.status === 'fulfilled') void outcome.value.events[Symbol.asyncIterator]().return?.();
-    call.signal.removeEventListener('abort', relay);
+    if (upstream) call.signal.removeEventListener('abort', relay);
     const reason = (failed as PromiseRejectedResult).reason;
     if (call.signal.aborted) throw new GatewayError('client_closed_request', 'The client closed the request.');
     if (isGatewayError(reason) && reason.code !== 'client_closed_request') deps.telemetry.upstreamError(reason.code);
@@ -109,8 +112,8 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     const now = deps.clock();
     if (now - lastUpstreamAt >= deps.settings.streamIdleTimeoutMs) {
       idleTimedOut = true;
-      if (flow) void fail(output, asGatewayError(null)).catch(internalFailure);
-      else upstream.abort(UPSTREAM_NOT_NEEDED); // the pending read rejects; pull turns it into an in-band timeout error
+      // fail() cancels the upstream; a pull still waiting on it sees `ended` and stops.
+      void fail(output, asGatewayError(null)).catch(internalFailure);
     } else if (now - lastWriteAt >= deps.settings.keepAliveMs) {
       lastWriteAt = now;
       output.enqueue(SSE_KEEPALIVE); // ignored once closed
@@ -127,17 +130,16 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     if (ended) return;
     ended = true;
     clearInterval(timer);
-    call.signal.removeEventListener('abort', relay);
+    if (upstream) call.signal.removeEventListener('abort', relay);
     if (flow) {
       if (finished) drainTimer = bodyEnded ? null : drainFlow(flow, paused);
       else {
-        upstream.abort(UPSTREAM_NOT_NEEDED);
         flow.cancel();
       }
     } else if (finished) {
       iterators.forEach((iterator, index) => drained.has(index) || drain(iterator, upstream));
     } else {
-      upstream.abort(UPSTREAM_NOT_NEEDED);
+      upstream?.abort(UPSTREAM_NOT_NEEDED);
       for (const iterator of iterators) void iterator.return?.().catch(() => undefined);
     }
     deps.telemetry.streamClosed();

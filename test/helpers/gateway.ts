@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { buildDeps, type Built } from '../../src/config/build-deps.ts';
 import { parseConfig } from '../../src/config/config.ts';
+import { createFetchTransport } from '../../src/providers/transport/fetch-transport.ts';
 import { createNodeServer } from '../../src/runtime/node/node-server.ts';
 import { createUndiciTransport } from '../../src/runtime/node/undici-transport.ts';
 
@@ -32,6 +33,8 @@ export interface GatewayOptions {
   dataDir?: string;
   /** Collects the gateway's JSON log lines (info level) for assertions. */
   logLines?: string[];
+  /** The upstream transport: Node's pooled undici (default, push streams) or the portable fetch one (pull streams, as on Workers). */
+  transport?: 'undici' | 'fetch';
 }
 
 export function tempDataDir(): string {
@@ -53,7 +56,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = lines
     ? pino({ level: 'info' }, { write: (line: string) => void lines.push(line) })
     : pino({ level: process.env.PORTICO_TEST_LOG ?? 'silent' });
-  const { transport, close: closeTransport } = createUndiciTransport({ connections: 32 });
+  const { transport, close: closeTransport } =
+    options.transport === 'fetch' ? { transport: createFetchTransport(), close: async () => {} } : createUndiciTransport({ connections: 32 });
   const built = await buildDeps({
     config,
     masterKey: config.masterKey!.reveal(),

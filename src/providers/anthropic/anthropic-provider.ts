@@ -11,7 +11,7 @@ import type { Message, MessagesRequest, StreamEvent } from '../../protocol/anthr
 import { AnthropicEventParser, decodeAnthropicEvents } from '../../sse/decode-anthropic-events.ts';
 import { mapUpstreamError } from '../../translate/error/map-upstream-error.ts';
 import type { BufferedIterator, ChatProvider, EventFlow, EventSink, OpenedStream, UpstreamMeta } from '../chat-provider.ts';
-import type { Transport, TransportResponse } from '../transport/transport.ts';
+import { UpstreamTimeoutError, type Transport, type TransportResponse } from '../transport/transport.ts';
 
 export interface AnthropicProviderOptions {
   baseUrl: string;
@@ -25,15 +25,19 @@ export interface AnthropicProviderOptions {
 export function createAnthropicProvider(options: AnthropicProviderOptions): ChatProvider {
   const url = `${options.baseUrl}/v1/messages`;
 
-  /** The caller relays the client's abort into `deadline` (one listener per call, not one per layer). */
-  async function send(request: MessagesRequest, clientSignal: AbortSignal, accept: string, deadline: AbortController): Promise<TransportResponse> {
+  /**
+   * Timeouts are the transport's (no deadline AbortController per call): the head within timeoutMs;
+   * for a non-streaming call also no body gap longer than that. The client's signal goes straight
+   * to the transport and cancels the call at any stage.
+   */
+  async function send(request: MessagesRequest, signal: AbortSignal, accept: string, stream: boolean): Promise<TransportResponse> {
     if (options.apiKey === null) {
       throw new GatewayError(
         'upstream_not_configured',
         'The gateway has no upstream credential: set ANTHROPIC_API_KEY on the Portico server.',
       );
     }
-    if (clientSignal.aborted) throw clientClosed();
+    if (signal.aborted) throw clientClosed();
     try {
       return await options.transport({
         url,
@@ -44,10 +48,12 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
           accept,
         },
         body: JSON.stringify(request),
-        signal: deadline.signal,
+        signal,
+        headersTimeoutMs: options.timeoutMs,
+        bodyTimeoutMs: stream ? 0 : options.timeoutMs,
       });
     } catch (error) {
-      throw networkError(error, deadline.signal, options.timeoutMs);
+      throw networkError(error, signal, options.timeoutMs);
     }
   }
 
@@ -69,74 +75,48 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
 
   return {
     async createMessage(request, signal) {
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(TIMEOUT), options.timeoutMs);
-      const relay = (): void => deadline.abort(CLIENT_GONE);
-      signal.addEventListener('abort', relay, { once: true });
+      const response = await send(request, signal, 'application/json', false);
+      const meta = metaOf(response);
+      await failIfNotOk(response);
+      let text: string;
       try {
-        const response = await send(request, signal, 'application/json', deadline);
-        const meta = metaOf(response);
-        await failIfNotOk(response);
-        let text: string;
-        try {
-          text = await response.text(64 * 1024 * 1024);
-        } catch (error) {
-          throw networkError(error, deadline.signal, options.timeoutMs);
-        }
-        let message: Message;
-        try {
-          message = JSON.parse(text) as Message;
-        } catch {
-          throw new GatewayError('upstream_protocol_error', 'The upstream returned a body that is not valid JSON.', {
-            upstreamRequestId: meta.requestId ?? undefined,
-          });
-        }
-        if (message === null || typeof message !== 'object' || !Array.isArray(message.content)) {
-          throw new GatewayError('upstream_protocol_error', 'The upstream returned an unexpected message shape.');
-        }
-        return { message, meta };
-      } finally {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', relay);
+        text = await response.text(64 * 1024 * 1024);
+      } catch (error) {
+        throw networkError(error, signal, options.timeoutMs);
       }
+      let message: Message;
+      try {
+        message = JSON.parse(text) as Message;
+      } catch {
+        throw new GatewayError('upstream_protocol_error', 'The upstream returned a body that is not valid JSON.', {
+          upstreamRequestId: meta.requestId ?? undefined,
+        });
+      }
+      if (message === null || typeof message !== 'object' || !Array.isArray(message.content)) {
+        throw new GatewayError('upstream_protocol_error', 'The upstream returned an unexpected message shape.');
+      }
+      return { message, meta };
     },
 
     async streamMessage(request, signal) {
-      const deadline = new AbortController();
-      const timer = setTimeout(() => deadline.abort(TIMEOUT), options.timeoutMs);
-      // The client's signal keeps cancelling the upstream for the life of the stream.
-      const relay = (): void => deadline.abort(CLIENT_GONE);
-      signal.addEventListener('abort', relay, { once: true });
-      let response: TransportResponse;
-      try {
-        response = await send({ ...request, stream: true }, signal, 'text/event-stream', deadline);
-        await failIfNotOk(response);
-      } catch (error) {
-        signal.removeEventListener('abort', relay);
-        throw error;
-      } finally {
-        clearTimeout(timer);
-      }
+      const response = await send({ ...request, stream: true }, signal, 'text/event-stream', true);
+      await failIfNotOk(response);
       const meta = metaOf(response);
       const contentType = response.header('content-type') ?? '';
       if (!contentType.includes('text/event-stream')) {
         response.cancel();
-        signal.removeEventListener('abort', relay);
         throw new GatewayError('upstream_protocol_error', `The upstream answered a stream request with content-type "${contentType}".`, {
           upstreamRequestId: meta.requestId ?? undefined,
         });
       }
-      const release = (): void => signal.removeEventListener('abort', relay);
       const events = decodeAnthropicEvents(response.body);
-      const opened: OpenedStream = { events: releasing(events, release, response), meta };
-      if (response.subscribe) opened.subscribe = (sink) => subscribeEvents(response, sink, release);
+      const opened: OpenedStream = { events: releasing(events, response), meta };
+      if (response.subscribe) opened.subscribe = (sink) => subscribeEvents(response, sink);
       return opened;
     },
   };
 }
 
-const CLIENT_GONE = Symbol('client-gone');
-const TIMEOUT = Symbol('timeout');
 
 function clientClosed(): GatewayError {
   return new GatewayError('client_closed_request', 'The client closed the request.');
@@ -144,10 +124,10 @@ function clientClosed(): GatewayError {
 
 function networkError(error: unknown, signal: AbortSignal, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
-  if (signal.aborted && signal.reason === CLIENT_GONE) return clientClosed();
-  if (signal.aborted && signal.reason === TIMEOUT) {
+  if (error instanceof UpstreamTimeoutError) {
     return new GatewayError('upstream_timeout', `The upstream did not answer within ${timeoutMs} ms.`);
   }
+  if (signal.aborted) return clientClosed();
   const code = (error as { code?: string } | null)?.code ?? (error as { cause?: { code?: string } } | null)?.cause?.code;
   return new GatewayError('upstream_unreachable', `Could not reach the upstream${code ? ` (${code})` : ''}.`, { cause: error });
 }
@@ -184,7 +164,7 @@ const UPSTREAM_HEADERS_OF_INTEREST = [
 ];
 
 /** Wraps the event iterator so that finishing or abandoning it releases the upstream connection. */
-function releasing(events: AsyncIterable<StreamEvent>, release: () => void, response: TransportResponse): AsyncIterable<StreamEvent> {
+function releasing(events: AsyncIterable<StreamEvent>, response: TransportResponse): AsyncIterable<StreamEvent> {
   return {
     [Symbol.asyncIterator](): BufferedIterator {
       const iterator = events[Symbol.asyncIterator]();
@@ -192,7 +172,6 @@ function releasing(events: AsyncIterable<StreamEvent>, release: () => void, resp
       const finish = (): void => {
         if (finished) return;
         finished = true;
-        release();
         response.cancel();
       };
       return {
@@ -219,15 +198,14 @@ function releasing(events: AsyncIterable<StreamEvent>, release: () => void, resp
 
 /**
  * Push mode: body chunks → the same parser the iterator uses → the sink, one call per network
- * read. Ending, failing or cancelling releases the client-abort relay and the connection.
+ * read. Ending, failing or cancelling releases the connection.
  */
-function subscribeEvents(response: TransportResponse, sink: EventSink, release: () => void): EventFlow {
+function subscribeEvents(response: TransportResponse, sink: EventSink): EventFlow {
   const parser = new AnthropicEventParser();
   let finished = false;
   const finish = (): boolean => {
     if (finished) return false;
     finished = true;
-    release();
     return true;
   };
   const deliver = (): void => {

@@ -38,7 +38,7 @@ after(async () => {
   server.close();
 });
 
-const call = (headers: Record<string, string>) => transport({ url, headers, body: '{}', signal: new AbortController().signal });
+const call = (headers: Record<string, string>) => transport({ url, headers, body: '{}', signal: new AbortController().signal, headersTimeoutMs: 5000, bodyTimeoutMs: 5000 });
 const expected = (parts: number) => Array.from({ length: parts }, (_, i) => `part-${i};`).join('');
 
 describe('undici transport', () => {

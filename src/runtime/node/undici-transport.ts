@@ -1,6 +1,6 @@
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
-import type { ByteFlow, ByteSink, Transport } from '../../providers/transport/transport.ts';
+import { UpstreamTimeoutError, type ByteFlow, type ByteSink, type Transport } from '../../providers/transport/transport.ts';
 
 /**
  * Node transport: one pooled undici Agent with keep-alive. `Agent.request` costs ~0.05 ms of CPU
@@ -24,14 +24,22 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
       target = { origin: url.origin, path: url.pathname + url.search };
       lastUrl = request.url;
     }
-    const response = await agent.request({
-      origin: target.origin,
-      path: target.path,
-      method: 'POST',
-      headers: request.headers,
-      body: request.body,
-      signal: request.signal,
-    });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await agent.request({
+        origin: target.origin,
+        path: target.path,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        signal: request.signal,
+        // undici's own timers (no AbortController per call): until the head, then per body gap.
+        headersTimeout: request.headersTimeoutMs,
+        bodyTimeout: request.bodyTimeoutMs,
+      });
+    } catch (error) {
+      throw asTimeout(error);
+    }
     const headers = response.headers;
     const body = response.body;
     // Destroying an unread body (cancel) emits 'error' (RequestAbortedError); without a listener
@@ -45,7 +53,7 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
         return Array.isArray(value) ? value.join(', ') : String(value);
       },
       body: nodeChunks(body),
-      text: (limitBytes) => readNodeText(body, limitBytes),
+      text: (limitBytes) => readNodeText(body, limitBytes).catch((error: unknown) => Promise.reject(asTimeout(error))),
       cancel: () => {
         body.destroy();
       },
@@ -56,6 +64,14 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
 }
 
 function ignore(): void {}
+
+/** undici's timeout errors → the transport's UpstreamTimeoutError; anything else unchanged. */
+function asTimeout(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamTimeoutError('headers');
+  if (code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamTimeoutError('body');
+  return error;
+}
 
 /**
  * The whole body as text, from 'data' events: cheaper than the stream's async iterator (no promise
