@@ -139,31 +139,45 @@ class ReadableChunks implements AsyncIterator<Uint8Array> {
   private paused = false;
   private waiter: { resolve: (result: IteratorResult<Uint8Array>) => void; reject: (error: Error) => void } | null = null;
 
+  private readonly onData = (chunk: Buffer): void => {
+    const waiter = this.waiter;
+    if (waiter !== null) {
+      this.waiter = null;
+      waiter.resolve({ value: chunk, done: false });
+      return;
+    }
+    this.queue.push(chunk);
+    if (this.queue.length - this.head >= PAUSE_AT_CHUNKS && !this.paused) {
+      this.paused = true;
+      this.body.pause();
+    }
+  };
+  private readonly onEnd = (): void => this.finish(null);
+  private readonly onError = (error: Error): void => this.finish(error);
+  private readonly onClose = (): void => {
+    if (!this.ended) this.finish(new Error('upstream body closed before its end'));
+  };
+
   constructor(private readonly body: Readable) {
-    body.on('data', (chunk: Buffer) => {
-      const waiter = this.waiter;
-      if (waiter !== null) {
-        this.waiter = null;
-        waiter.resolve({ value: chunk, done: false });
-        return;
-      }
-      this.queue.push(chunk);
-      if (this.queue.length - this.head >= PAUSE_AT_CHUNKS && !this.paused) {
-        this.paused = true;
-        body.pause();
-      }
-    });
-    body.on('end', () => this.finish(null));
-    body.on('error', (error: Error) => this.finish(error));
-    body.on('close', () => {
-      if (!this.ended) this.finish(new Error('upstream body closed before its end'));
-    });
+    body.on('data', this.onData);
+    body.on('end', this.onEnd);
+    body.on('error', this.onError);
+    body.on('close', this.onClose);
+  }
+
+  /** Let go of the body (see subscribeBody: a finished body must not keep the reader reachable). */
+  private detach(): void {
+    this.body.off('data', this.onData);
+    this.body.off('end', this.onEnd);
+    this.body.off('error', this.onError);
+    this.body.off('close', this.onClose);
   }
 
   private finish(error: Error | null): void {
     if (this.ended) return;
     this.ended = true;
     this.failure = error;
+    this.detach();
     const waiter = this.waiter;
     if (waiter === null) return;
     this.waiter = null;
@@ -202,6 +216,7 @@ class ReadableChunks implements AsyncIterator<Uint8Array> {
       this.ended = true;
       this.queue.length = 0;
       this.head = 0;
+      this.detach();
       this.body.destroy();
     }
     return Promise.resolve({ value: undefined, done: true });
@@ -225,28 +240,41 @@ function subscribeBody(body: Readable, sink: ByteSink): ByteFlow {
     pending = [];
     sink.data(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
   };
+  /**
+   * Once settled, the body lets go of the sink: the body object can outlive the request inside
+   * undici (and be in V8's old generation by then), and while its listeners point at the sink,
+   * every object of the finished stream stays reachable from it and gets promoted too.
+   */
   const settle = (): boolean => {
     if (settled) return false;
     flush(); // what arrived before the end or the failure still counts
     settled = true;
+    body.off('data', onData);
+    body.off('end', onEnd);
+    body.off('error', onError);
+    body.off('close', onClose);
     return true;
   };
-  body.on('data', (chunk: Buffer) => {
+  const onData = (chunk: Buffer): void => {
     if (settled) return;
     pending.push(chunk);
     if (!scheduled) {
       scheduled = true;
       queueMicrotask(flush);
     }
-  });
-  body.on('end', () => {
+  };
+  const onEnd = (): void => {
     if (settle()) sink.end();
-  });
-  body.on('error', (error: Error) => {
+  };
+  const onError = (error: Error): void => {
     if (settle()) sink.error(error);
-  });
-  body.on('close', () => {
+  };
+  const onClose = (): void => {
     if (settle()) sink.error(new Error('upstream body closed before its end'));
-  });
+  };
+  body.on('data', onData);
+  body.on('end', onEnd);
+  body.on('error', onError);
+  body.on('close', onClose);
   return { pause: () => body.pause(), resume: () => body.resume() };
 }
