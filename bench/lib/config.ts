@@ -96,7 +96,7 @@ const QUICK: Partial<BenchConfig> = {
 };
 
 export const USAGE = `npm run bench -- [options]
-  --quick                 2 runs of short durations (about 3 minutes; full mode: 3 runs, about 12)
+  --quick                 2 runs of short durations (about 3 minutes; full mode: 3 runs, about 14)
   --targets a,b           subset of ${ALL_TARGETS.join(',')} (default: all)
   --scenarios a,b         subset of ${ALL_SCENARIOS.join(',')} (default: all)
   --runs N                repetitions (medians are reported; default 3)
