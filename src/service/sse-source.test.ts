@@ -52,7 +52,9 @@ describe('SseOutput', () => {
     output.enqueue('b');
     output.close();
     output.enqueue('late');
+    assert.equal(output.finished, false, 'text still queued');
     assert.equal(await output.next(), 'ab');
+    assert.equal(output.finished, true, 'that was the last piece');
     assert.equal(await output.next(), null);
   });
 

@@ -10,6 +10,8 @@ export interface SseSource {
   next(): Promise<string | null>;
   /** The client went away: stop producing (the producer bills what was produced). */
   cancel(): Promise<void>;
+  /** True once the stream is closed and everything was handed out: the text just read was the last. */
+  readonly finished: boolean;
 }
 
 /**
@@ -32,6 +34,10 @@ export class SseOutput implements SseSource {
   private waiter: ((text: string | null) => void) | null = null;
 
   constructor(private readonly producer: SseProducer) {}
+
+  get finished(): boolean {
+    return this.closed && this.chunks.length === 0;
+  }
 
   /** Characters queued for a reader that has not asked yet (a push producer pauses its input above a bound). */
   get backlog(): number {
@@ -111,8 +117,9 @@ export function toReadableStream(source: SseSource): ReadableStream<Uint8Array> 
     {
       async pull(controller) {
         const text = await source.next();
-        if (text === null) controller.close();
-        else controller.enqueue(encoder.encode(text));
+        if (text === null) return controller.close();
+        controller.enqueue(encoder.encode(text));
+        if (source.finished) controller.close();
       },
       cancel: () => source.cancel(),
     },

@@ -144,6 +144,8 @@ async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, r
     for (;;) {
       const text = await source.next();
       if (text === null) break;
+      // The last piece goes out with the chunked terminator: one write instead of two.
+      if (source.finished) return void res.end(text);
       if (!res.write(text) && !res.destroyed) await drained(res);
     }
     res.end();
