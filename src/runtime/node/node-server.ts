@@ -139,6 +139,8 @@ function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, s
 async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const source = answer.body;
   const cancel = (): void => void source.cancel().catch((error: unknown) => options.onInternalError?.(error));
+  // The client may have left while the upstream stream was opening: its 'close' already fired.
+  if (res.destroyed) return cancel();
   res.once('close', cancel);
   try {
     for (;;) {
