@@ -2,7 +2,7 @@ import { readText, UpstreamTimeoutError, type Transport } from './transport.ts';
 
 /**
  * Portable transport (Workers, Deno, browsers, Node): the global fetch. Timeouts with a controller
- * of its own (cost does not matter here): until the head, then per body gap while text() reads.
+ * of its own (cost does not matter here): until the head, then for the whole text() read.
  */
 export function createFetchTransport(fetchImpl: typeof fetch = fetch): Transport {
   return async (request) => {
@@ -45,9 +45,7 @@ export function createFetchTransport(fetchImpl: typeof fetch = fetch): Transport
         }
       })(),
       text: async (limitBytes) => {
-        const gap = request.bodyTimeoutMs;
-        // Whole-body bound here (fetch has no per-chunk hook without a reader loop): gap × 1.
-        if (gap > 0) timer = setTimeout(expire('body'), gap);
+        if (request.bodyTimeoutMs > 0) timer = setTimeout(expire('body'), request.bodyTimeoutMs);
         try {
           return await readText(body as unknown as AsyncIterable<Uint8Array>, limitBytes);
         } catch (error) {

@@ -11,7 +11,10 @@ export interface TransportRequest {
   signal: AbortSignal;
   /** The response head must arrive within this (ms), else UpstreamTimeoutError. */
   headersTimeoutMs: number;
-  /** While the body arrives, no gap may be longer than this (ms); 0 = none (streams have their own idle timeout). */
+  /**
+   * Bound on reading a non-streaming body (ms; 0 = none, streams have the service's idle timeout):
+   * undici applies it to each gap between chunks, fetch to the whole text() read.
+   */
   bodyTimeoutMs: number;
 }
 

@@ -12,6 +12,7 @@ import { GatewayError } from '../../domain/errors.ts';
 import type { ChatAnswer } from '../../http/chat-endpoint.ts';
 import { renderError } from '../../http/error-response.ts';
 import { parseJsonBody, tooLarge } from '../../http/read-json-body.ts';
+import { CapExceeded, readCapped } from './read-capped.ts';
 
 export interface NodeServerOptions {
   /** Bugs in the direct path (never client mistakes). */
@@ -81,58 +82,26 @@ function header(req: IncomingMessage, name: string): string | null {
 }
 
 /** The body with a hard byte cap: the declared length first, then while it streams in. */
-function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, signal: AbortSignal): Promise<unknown> {
+async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, signal: AbortSignal): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) {
     // Not read: the connection cannot be reused after the answer.
     res.shouldKeepAlive = false;
-    return Promise.reject(tooLarge(maxBytes));
+    throw tooLarge(maxBytes);
   }
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        done();
-        req.pause();
-        res.shouldKeepAlive = false;
-        reject(tooLarge(maxBytes));
-        return;
-      }
-      parts.push(chunk);
-    };
-    const onEnd = (): void => {
-      done();
-      try {
-        resolve(parseJsonBody(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)));
-      } catch (error) {
-        reject(error);
-      }
-    };
-    const onError = (): void => {
-      done();
-      reject(
-        signal.aborted || req.destroyed
-          ? new GatewayError('client_closed_request', 'The client closed the request while sending it.')
-          : new GatewayError('invalid_json', 'The request body could not be read completely.'),
-      );
-    };
-    const done = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-    };
-    // 'close' before 'end': the client went away mid-body.
-    const onClose = (): void => {
-      if (!req.complete) onError();
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('close', onClose);
-  });
+  let bytes: Buffer;
+  try {
+    bytes = await readCapped(req, maxBytes);
+  } catch (error) {
+    if (error instanceof CapExceeded) {
+      res.shouldKeepAlive = false; // the rest of the body stays unread
+      throw tooLarge(maxBytes);
+    }
+    throw signal.aborted || req.destroyed
+      ? new GatewayError('client_closed_request', 'The client closed the request while sending it.')
+      : new GatewayError('invalid_json', 'The request body could not be read completely.');
+  }
+  return parseJsonBody(bytes);
 }
 
 /** Writes the SSE stream with backpressure; the client leaving cancels it (the service bills what was produced). */

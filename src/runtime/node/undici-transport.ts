@@ -1,6 +1,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
 import { UpstreamTimeoutError, type ByteFlow, type ByteSink, type Transport } from '../../providers/transport/transport.ts';
+import { CapExceeded, readCapped } from './read-capped.ts';
 
 /**
  * Node transport: one pooled undici Agent with keep-alive. `Agent.request` costs ~0.05 ms of CPU
@@ -11,7 +12,8 @@ export function createUndiciTransport(options: { connections: number; keepAliveT
     // 0 → no cap: each open stream needs its own socket, a cap would queue streams behind it.
     connections: options.connections > 0 ? options.connections : null,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
-    // Timeouts are owned by the gateway (per request, abortable), not the socket layer.
+    // No agent-wide timeouts: each request passes its own (TransportRequest.headersTimeoutMs /
+    // bodyTimeoutMs; streams have none on the body, the service's idle timeout covers them).
     headersTimeout: 0,
     bodyTimeout: 0,
   });
@@ -73,49 +75,18 @@ function asTimeout(error: unknown): unknown {
   return error;
 }
 
-/**
- * The whole body as text, from 'data' events: cheaper than the stream's async iterator (no promise
- * per chunk), and Buffer.concat + one decode instead of a decode per chunk. Same cap semantics as
- * transport.readText.
- */
-function readNodeText(body: Readable, limitBytes = 4 * 1024 * 1024): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limitBytes) {
-        done();
-        body.destroy();
-        reject(new RangeError(`upstream body exceeds ${limitBytes} bytes`));
-        return;
-      }
-      parts.push(chunk);
-    };
-    const onEnd = (): void => {
-      done();
-      const text = (parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)).toString('utf8');
-      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text); // as TextDecoder does
-
-    };
-    const onError = (error: Error): void => {
-      done();
-      reject(error);
-    };
-    const onClose = (): void => {
-      if (!body.readableEnded) onError(new Error('upstream body closed before its end'));
-    };
-    const done = (): void => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      body.off('error', onError);
-      body.off('close', onClose);
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
-  });
+/** The whole upstream body as text (transport.readText's contract: RangeError past the cap). */
+async function readNodeText(body: Readable, limitBytes = 4 * 1024 * 1024): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readCapped(body, limitBytes);
+  } catch (error) {
+    if (!(error instanceof CapExceeded)) throw error;
+    body.destroy();
+    throw new RangeError(`upstream body exceeds ${limitBytes} bytes`);
+  }
+  const text = bytes.toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // as TextDecoder does
 }
 
 /** Queued chunks at which the body is paused until the reader catches up (bounded memory per stream). */
