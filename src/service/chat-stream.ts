@@ -21,6 +21,7 @@ import { serializeChunk } from '../translate/stream/chunk.ts';
 import { finishChunk, usageChunk } from '../translate/stream/finish-stream.ts';
 import { reduceStreamEvent } from '../translate/stream/reduce-stream-event.ts';
 import { createStreamState, type StreamState } from '../translate/stream/stream-state.ts';
+import type { StreamStep } from '../translate/stream/stream-step.ts';
 import { endOfStreamError, streamUsage } from '../translate/stream/stream-usage.ts';
 import { sumUsage } from '../translate/response/map-usage.ts';
 import type { ChatServiceDeps } from './service-deps.ts';
@@ -132,10 +133,8 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     clearInterval(timer);
     if (upstream) call.signal.removeEventListener('abort', relay);
     if (flow) {
-      if (finished) drainTimer = bodyEnded ? null : drainFlow(flow, paused);
-      else {
-        flow.cancel();
-      }
+      if (!finished) flow.cancel();
+      else if (!bodyEnded) drainTimer = drainFlow(flow, paused);
     } else if (finished) {
       iterators.forEach((iterator, index) => drained.has(index) || drain(iterator, upstream));
     } else {
@@ -262,37 +261,56 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     };
   }
 
-  /** Push mode: the events of one network read → one write (coalesced, never delayed). */
+  /**
+   * Reduces events while `next` has one that is already here, stopping at an error, the end, or
+   * COALESCE_LIMIT of text: one run becomes one write, and nothing waits to batch. Records the
+   * time of the first content. Shared by both modes.
+   */
+  function translateRun(state: StreamState, next: () => StreamEvent | undefined): { text: string; step: StreamStep | null } {
+    let text = '';
+    let step: StreamStep | null = null;
+    let sawContent = false;
+    for (let event = next(); event !== undefined; event = next()) {
+      step = reduceStreamEvent(state, event);
+      for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
+      if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
+      if (step.error || step.done || text.length >= COALESCE_LIMIT) break;
+    }
+    if (sawContent) ttftMs = deps.clock() - call.receivedAt;
+    return { text, step };
+  }
+
+  /** An upstream body that ended: the error it ended with, if message_stop never came (or it went idle). */
+  function endOfBodyError(state: StreamState): GatewayError | null {
+    return endOfStreamError(state) ?? (idleTimedOut ? asGatewayError(null) : null);
+  }
+
+  /** Push mode: the events of one network read. */
   function onBatch(batch: StreamEvent[]): void {
     if (ended) return;
     lastUpstreamAt = deps.clock();
     const state = states[0]!;
-    let text = '';
-    let sawContent = false;
-    for (const event of batch) {
-      const step = reduceStreamEvent(state, event);
-      for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
-      if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
-      if (step.error || step.done) {
-        if (sawContent) ttftMs = deps.clock() - call.receivedAt;
-        if (step.error) {
-          if (text) output.enqueue(text);
-          void fail(output, step.error).catch(internalFailure);
-        } else {
-          void complete(output, 0, text).catch(internalFailure);
-        }
+    let i = 0;
+    while (i < batch.length) {
+      const { text, step } = translateRun(state, () => batch[i++]);
+      if (step?.error) {
+        if (text) output.enqueue(text);
+        void fail(output, step.error).catch(internalFailure);
         return;
       }
-    }
-    if (sawContent) ttftMs = deps.clock() - call.receivedAt;
-    if (text) {
-      output.enqueue(text);
-      lastWriteAt = lastUpstreamAt;
-      // The client reads slower than the upstream writes: stop reading upstream (bounded memory).
-      if (output.backlog > PAUSE_ABOVE_BACKLOG && !paused) {
-        paused = true;
-        flow!.pause();
+      if (step?.done) {
+        void complete(output, 0, text).catch(internalFailure);
+        return;
       }
+      if (text) {
+        output.enqueue(text);
+        lastWriteAt = lastUpstreamAt;
+      }
+    }
+    // The client reads slower than the upstream writes: stop reading upstream (bounded memory).
+    if (output.backlog > PAUSE_ABOVE_BACKLOG && !paused) {
+      paused = true;
+      flow!.pause();
     }
   }
 
@@ -304,7 +322,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
   function onEnd(): void {
     bodyDone();
     if (ended) return;
-    const error = endOfStreamError(states[0]!) ?? (idleTimedOut ? asGatewayError(null) : null);
+    const error = endOfBodyError(states[0]!);
     if (error) void fail(output, error).catch(internalFailure);
     else void complete(output, 0).catch(internalFailure);
   }
@@ -328,32 +346,25 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       pending[choice] = null;
       const state = states[choice]!;
       if (result.done) {
-        const error = endOfStreamError(state) ?? (idleTimedOut ? asGatewayError(null) : null);
+        const error = endOfBodyError(state);
         if (error) return fail(controller, error);
         active.delete(choice);
         if (active.size === 0) return complete(controller, choice);
         continue;
       }
-      // Coalesce: events that arrived in the same network read go out in one write (no
-      // waiting, so no batching artefacts; only what is already here).
+      // Coalesce: events that arrived in the same network read go out in one write.
       const iterator = iterators[choice] as BufferedIterator;
-      let text = '';
-      let step = reduceStreamEvent(state, result.value);
-      let sawContent = false;
-      for (;;) {
-        for (const chunk of step.chunks) text += encodeSseData(serializeChunk(state, chunk));
-        if (!sawContent && ttftMs === null && step.chunks.length > 0) sawContent = hasContent(step.chunks);
-        if (step.error || step.done || text.length >= COALESCE_LIMIT) break;
-        const buffered = iterator.takeBuffered?.();
-        if (buffered === undefined) break;
-        step = reduceStreamEvent(state, buffered);
-      }
-      if (sawContent) ttftMs = deps.clock() - call.receivedAt;
-      if (step.error) {
+      let first: StreamEvent | undefined = result.value;
+      const { text, step } = translateRun(state, () => {
+        const event = first ?? iterator.takeBuffered?.();
+        first = undefined;
+        return event;
+      });
+      if (step?.error) {
         if (text) controller.enqueue(text);
         return fail(controller, step.error);
       }
-      if (step.done) {
+      if (step?.done) {
         active.delete(choice);
         if (active.size === 0) return complete(controller, choice, text);
         if (text) controller.enqueue(text);
