@@ -8,10 +8,10 @@ import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, USAGE, type BenchConfig, type ScenarioId } from './lib/config.ts';
-import { killAll, launcher, machineBusy, run, sleep, startService, type Service } from './lib/proc.ts';
+import { killAll, launcher, machineBusy, run, sleep, type Service } from './lib/proc.ts';
 import { aggregate, checks, metricCatalogue, ratios, renderMarkdown, type Machine, type Report, type TargetRun } from './lib/report.ts';
 import * as sc from './lib/scenarios.ts';
-import { startTarget, TARGET_LABEL, type RunningTarget, type TargetId } from './lib/targets.ts';
+import { startTarget, startUpstreamMock, TARGET_LABEL, type RunningTarget, type TargetId } from './lib/targets.ts';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchDir, '..');
@@ -209,15 +209,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const upstream = await startService({
-    name: 'upstream-mock',
-    command: process.execPath,
-    args: ['--import', 'tsx', 'bench/mock-upstream.ts'],
-    cwd: repoRoot,
-    env: { MOCK_PORT: '0' },
-    prefix: launcher(cfg, cfg.loadCpu),
-    logPath: join(logDir, 'upstream-mock.log'),
-  });
+  const upstream = await startUpstreamMock({ repoRoot, prefix: launcher(cfg, cfg.loadCpu), logPath: join(logDir, 'upstream-mock.log') });
   log(`upstream mock on 127.0.0.1:${upstream.port} (pid ${upstream.pid})`);
 
   const runs: TargetRun[] = [];

@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startService } from './lib/proc.ts';
 import { probe, type ScenarioEnv } from './lib/scenarios.ts';
-import { ALL_TARGETS, startTarget, type TargetId } from './lib/targets.ts';
+import { ALL_TARGETS, startTarget, startUpstreamMock, type TargetId } from './lib/targets.ts';
 import { parseArgs } from './lib/config.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -30,14 +29,7 @@ async function check(name: string, fn: () => Promise<void>): Promise<void> {
   }
 }
 
-const upstream = await startService({
-  name: 'upstream-mock',
-  command: process.execPath,
-  args: ['--import', 'tsx', 'bench/mock-upstream.ts'],
-  cwd: repoRoot,
-  env: { MOCK_PORT: '0' },
-  logPath: join(logDir, 'upstream.log'),
-});
+const upstream = await startUpstreamMock({ repoRoot, logPath: join(logDir, 'upstream.log') });
 
 await check('mock SSE framing and event order', async () => {
   const res = await fetch(`http://127.0.0.1:${upstream.port}/v1/messages`, {

@@ -59,6 +59,19 @@ function openaiBody(stream: boolean): string {
   return JSON.stringify(stream ? { ...OPENAI_BODY, stream: true } : OPENAI_BODY);
 }
 
+/** The upstream mock every target talks to (bench/mock-upstream.ts), on its own port. */
+export function startUpstreamMock(options: { repoRoot: string; logPath: string; prefix?: string[] }): Promise<Service> {
+  return startService({
+    name: 'upstream-mock',
+    command: process.execPath,
+    args: ['--import', 'tsx', 'bench/mock-upstream.ts'],
+    cwd: options.repoRoot,
+    env: { MOCK_PORT: '0' },
+    prefix: options.prefix,
+    logPath: options.logPath,
+  });
+}
+
 export const PORTKEY_ENTRY = 'bench/peers/node_modules/@portkey-ai/gateway/build/start-server.js';
 
 export async function startTarget(id: TargetId, ctx: TargetContext, runTag: string): Promise<RunningTarget> {
