@@ -329,10 +329,12 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
 
   function onError(error: unknown): void {
     bodyDone();
-    if (ended) return;
-    // The upstream was aborted because the client left: that is a cancellation, not an upstream fault.
-    if (call.signal.aborted) void cancelled().catch(internalFailure);
-    else void fail(output, asGatewayError(error)).catch(internalFailure);
+    if (!ended) void upstreamFailed(error).catch(internalFailure);
+  }
+
+  /** A failed upstream read: a cancellation when the client's leaving aborted it, an in-band error otherwise. */
+  function upstreamFailed(error: unknown): Promise<void> {
+    return call.signal.aborted ? cancelled() : fail(output, asGatewayError(error));
   }
 
   async function pullEvents(controller: SseOutput): Promise<void> {
@@ -341,7 +343,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       const next = await nextEvent();
       if (ended) return;
       lastUpstreamAt = deps.clock();
-      if ('error' in next) return fail(controller, asGatewayError(next.error));
+      if ('error' in next) return upstreamFailed(next.error);
       const { choice, result } = next;
       pending[choice] = null;
       const state = states[choice]!;
