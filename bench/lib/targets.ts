@@ -111,7 +111,8 @@ export async function startTarget(id: TargetId, ctx: TargetContext, runTag: stri
         command: process.execPath,
         // BENCH_PORTICO_NODE_ARGS: extra node flags for Portico only, e.g. profiling under the bench's
         // load: BENCH_PORTICO_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench -- ...
-        args: [...(process.env.BENCH_PORTICO_NODE_ARGS ?? '').split(' ').filter(Boolean), ...tsx, 'src/runtime/node/main.ts'],
+        // scripts/start.mjs is what `npm start` runs (builds, then runs the bundle).
+        args: [...(process.env.BENCH_PORTICO_NODE_ARGS ?? '').split(' ').filter(Boolean), 'scripts/start.mjs'],
         cwd: ctx.repoRoot,
         env: {
           PORT: String(port),

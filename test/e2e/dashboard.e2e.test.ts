@@ -6,7 +6,7 @@
  * Two targets:
  * - `stub`: the real dashboard routes + /admin/stats in front of a small in-test Hono stub of the
  *   admin JSON API and /v1/chat/completions. Always runs (when chromium exists); also checks XSS.
- * - `gateway`: the whole gateway (`node --import tsx src/runtime/node/main.ts`) in a child process
+ * - `gateway`: the whole gateway (`node scripts/start.mjs`, what `npm start` runs) in a child process
  *   with a temp data dir, against the fake Anthropic upstream. Skipped, with the reason printed,
  *   until the Node entry and test/helpers/fake-anthropic.ts exist.
  */
@@ -291,7 +291,7 @@ async function startGateway(): Promise<Target> {
   const fake = (await (startFake as () => Promise<{ url: string; close(): Promise<void> | void }>)());
   const dataDir = mkdtempSync(join(tmpdir(), 'portico-dashboard-e2e-'));
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', gatewayEntry], {
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'scripts/start.mjs')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -107,3 +107,25 @@ test('SIGTERM with streams open, then every client leaves: every stream is in th
     rmSync(dataDir, { recursive: true, force: true });
   }
 });
+
+test('npm start runs the built bundle (no tsx transform at runtime); PORTICO_FROM_SOURCE=1 runs the source; both report the package version', async () => {
+  const { BUNDLE, buildNodeEntry } = await import('../../scripts/build.mjs');
+  assert.equal(await buildNodeEntry(), BUNDLE);
+  const bundle = readFileSync(BUNDLE, 'utf8');
+  // tsx's keep-names helper wraps every closure creation; the bundle must not carry it.
+  assert.ok(!bundle.includes('__name('), 'no keep-names wrappers in the bundle');
+  assert.ok(!/from ['"]\.\.?\//.test(bundle), 'our modules are bundled, not imported');
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const modes: Array<Record<string, string>> = [{}, { PORTICO_FROM_SOURCE: '1' }];
+  for (const env of modes) {
+    const dataDir = tempDataDir();
+    const gateway = await spawnGateway({ PORTICO_DATA_DIR: dataDir, PORTICO_MASTER_KEY: TEST_MASTER_KEY, ...env });
+    try {
+      const health = (await (await fetch(`${gateway.url}/health`)).json()) as { status: string; version: string };
+      assert.deepEqual([health.status, health.version], ['ok', version], JSON.stringify(env));
+    } finally {
+      await gateway.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+});

@@ -96,9 +96,9 @@ export interface GatewayProcess {
   kill(): Promise<void>;
 }
 
-/** Runs `node --import tsx src/runtime/node/main.ts` (what `npm start` runs) and waits until it listens. */
+/** Runs `node scripts/start.mjs` (what `npm start` runs: the built bundle) and waits until it listens. */
 export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/node/main.ts'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: new URL('../..', import.meta.url).pathname,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

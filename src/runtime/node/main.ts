@@ -107,11 +107,16 @@ function loadOrCreateMasterKey(dataDir: string, logger: { info(obj: object, msg:
   return key;
 }
 
+/** Portico's package.json is found upwards from this module: it runs from src/ (tsx) or from dist/ (the bundle). */
 function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'portico' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // no package.json here: look further up
+    }
+    if (dir.pathname === '/') return '0.0.0';
   }
 }
 
