@@ -178,8 +178,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     cleanup();
     deps.telemetry.upstreamError(error.code);
     await settle(deps, context, { status: 200, errorCode: error.code, cancelled: false, usage, rawUsage: raw, ttftMs, upstreamRequestId });
-    controller.enqueue(encodeSseError(error) + SSE_DONE);
-    controller.close();
+    controller.finish(encodeSseError(error) + SSE_DONE);
   }
 
   /** `pendingText`: this choice's last chunks, sent together with the finish (one write). */
@@ -199,8 +198,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
       finish.usage = finalUsage;
       text += encodeSseData(serializeChunk(last, finish));
     }
-    controller.enqueue(text + SSE_DONE);
-    controller.close();
+    controller.finish(text + SSE_DONE);
   }
 
   /** A bug or a failed ledger write must still end the stream visibly broken (an in-band error and [DONE]), never truncated and never as a clean finish. */
@@ -210,8 +208,7 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
     return (async () => {
       if (!ended) await fail(output, failure).catch(() => undefined);
       // Ignored if fail() already closed the output.
-      output.enqueue(encodeSseError(failure) + SSE_DONE);
-      output.close();
+      output.finish(encodeSseError(failure) + SSE_DONE);
     })();
   }
 

@@ -109,6 +109,98 @@ describe('SseOutput', () => {
   });
 });
 
+/** A sink that records writes and ends; `accept` decides what write() returns. */
+function recordingSink(accept: () => boolean = () => true) {
+  const log: string[] = [];
+  return {
+    log,
+    sink: {
+      write: (text: string) => {
+        log.push(`write:${text}`);
+        return accept();
+      },
+      end: (text: string) => void log.push(`end:${text}`),
+    },
+  };
+}
+
+describe('SseOutput piped to a sink', () => {
+  test('push producer: each piece is written synchronously as it is enqueued; finish() ends with the last piece in one call', () => {
+    let demands = 0;
+    const output = new SseOutput({ demand: () => void demands++, cancel: async () => {} });
+    output.enqueue('queued-before-pipe');
+    const { log, sink } = recordingSink();
+    output.pipe(sink);
+    assert.deepEqual(log, ['write:queued-before-pipe']);
+    assert.equal(demands, 1, 'after the queue is written the producer is asked for more');
+    output.enqueue('a');
+    output.enqueue('b');
+    output.finish('last');
+    output.enqueue('late');
+    output.close();
+    assert.deepEqual(log, ['write:queued-before-pipe', 'write:a', 'write:b', 'end:last']);
+  });
+
+  test('backpressure: after write() returns false pieces queue (backlog) until resume(), then go out joined and demand resumes', () => {
+    let demands = 0;
+    const output = new SseOutput({ demand: () => void demands++, cancel: async () => {} });
+    let open = false;
+    const { log, sink } = recordingSink(() => open);
+    output.pipe(sink);
+    assert.equal(demands, 1);
+    output.enqueue('a'); // accepted into the socket buffer, which is now full
+    output.enqueue('b');
+    output.enqueue('c');
+    assert.deepEqual(log, ['write:a']);
+    assert.equal(output.backlog, 2, 'the producer sees the backlog and pauses its input');
+    open = true;
+    output.resume();
+    assert.deepEqual(log, ['write:a', 'write:bc']);
+    assert.equal(output.backlog, 0);
+    assert.equal(demands, 2, 'caught up: the producer may resume');
+    output.resume(); // not blocked: nothing happens
+    assert.equal(demands, 2);
+  });
+
+  test('closed while blocked: the end waits for resume() and carries what was queued', () => {
+    const output = new SseOutput({ demand: () => {}, cancel: async () => {} });
+    let open = false;
+    const { log, sink } = recordingSink(() => open);
+    output.pipe(sink);
+    output.enqueue('a');
+    output.finish('z');
+    assert.deepEqual(log, ['write:a']);
+    open = true;
+    output.resume();
+    assert.deepEqual(log, ['write:a', 'end:z']);
+  });
+
+  test('cancel: nothing more reaches the sink, not even the end; the cancel hook runs once', async () => {
+    let cancels = 0;
+    const output = new SseOutput({ demand: () => {}, cancel: async () => void cancels++ });
+    const { log, sink } = recordingSink(() => false);
+    output.pipe(sink);
+    output.enqueue('a');
+    output.enqueue('b');
+    await output.cancel();
+    output.resume();
+    output.enqueue('c');
+    assert.deepEqual(log, ['write:a']);
+    assert.equal(cancels, 1);
+  });
+
+  test('pull producer: pulled again while the sink accepts, until it closes', async () => {
+    const { output, state } = producer(['a', 'b', 'c']);
+    const { log, sink } = recordingSink();
+    const ended = new Promise<void>((resolve) => {
+      output.pipe({ write: sink.write, end: (text) => (sink.end(text), resolve()) });
+    });
+    await ended;
+    assert.deepEqual(log, ['write:a', 'write:b', 'write:c', 'end:']);
+    assert.equal(state.pulls, 4);
+  });
+});
+
 describe('toReadableStream', () => {
   test('carries the same bytes and forwards cancel', async () => {
     const { output } = producer(['data: é\n\n', 'data: [DONE]\n\n']);

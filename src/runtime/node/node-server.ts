@@ -104,35 +104,37 @@ async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: num
   return parseJsonBody(bytes);
 }
 
-/** Writes the SSE stream with backpressure; the client leaving cancels it (the service bills what was produced). */
-async function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse, options: NodeServerOptions): Promise<void> {
+/**
+ * Writes the SSE stream as it is produced (the source pushes into the response: no promise per
+ * piece), with backpressure: a full socket buffer stops the source until 'drain'. The client leaving
+ * cancels it (the service bills what was produced). The last piece goes out with the chunked
+ * terminator: one write instead of two.
+ */
+function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const source = answer.body;
   const cancel = (): void => void source.cancel().catch((error: unknown) => options.onInternalError?.(error));
   // The client may have left while the upstream stream was opening: its 'close' already fired.
-  if (res.destroyed) return cancel();
-  res.once('close', cancel);
-  try {
-    for (;;) {
-      const text = await source.next();
-      if (text === null) break;
-      // The last piece goes out with the chunked terminator: one write instead of two.
-      if (source.finished) return void res.end(text);
-      if (!res.write(text) && !res.destroyed) await drained(res);
-    }
-    res.end();
-  } finally {
-    res.off('close', cancel);
-  }
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const settle = (): void => {
-      res.off('drain', settle);
-      res.off('close', settle);
+  if (res.destroyed) return Promise.resolve(cancel());
+  return new Promise<void>((resolve) => {
+    const detach = (): void => {
+      res.off('close', onClose);
+      res.off('drain', onDrain);
       resolve();
     };
-    res.on('drain', settle);
-    res.on('close', settle);
+    const onClose = (): void => {
+      detach();
+      cancel();
+    };
+    const onDrain = (): void => source.resume();
+    res.on('close', onClose);
+    res.on('drain', onDrain);
+    source.pipe({
+      write: (text) => res.write(text),
+      end: (text) => {
+        detach();
+        if (text) res.end(text);
+        else res.end();
+      },
+    });
   });
 }
