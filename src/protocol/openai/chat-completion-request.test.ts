@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
 import { isGatewayError } from '../../domain/errors.ts';
-import { parseChatCompletionRequest, toParam, unknownTopLevelFields } from './chat-completion-request.ts';
+import { ChatCompletionRequestSchema, parseChatCompletionRequest, toParam, unknownTopLevelFields } from './chat-completion-request.ts';
 
 function reject(body: unknown): { message: string; param: string | null; code: string } {
   try {
@@ -136,6 +136,23 @@ describe('chat completion request schema', () => {
       assert.equal(r.message, message);
     });
   }
+
+  it('the field-by-field success path gives exactly the whole-object parse (unknown keys dropped, absent stay absent, nulls kept)', () => {
+    const bodies: unknown[] = [
+      ok,
+      { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }], max_tokens: 256, stream: true },
+      { ...ok, temperature: null, top_p: 0.5, stop: 'END', foo: 1, stream_options: { include_usage: true } },
+      { ...ok, tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object' } } }], tool_choice: 'auto', response_format: { type: 'json_object' } },
+      { messages: [{ role: 'system', content: [text('a')] }, { role: 'user', content: [text('b'), { type: 'image_url', image_url: { url: 'x' } }] }], thinking: { type: 'adaptive' } },
+      JSON.parse('{"messages":[{"role":"user","content":"hi"}],"__proto__":{"polluted":true},"constructor":1}'),
+    ];
+    for (const body of bodies) {
+      const parsed = parseChatCompletionRequest(body);
+      assert.deepEqual(parsed, ChatCompletionRequestSchema.parse(body));
+      assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
+      assert.equal((parsed as Record<string, unknown>).polluted, undefined);
+    }
+  });
 
   it('toParam renders OpenAI-style paths', () => {
     assert.equal(toParam(['messages', 2, 'content', 1, 'image_url', 'url']), 'messages[2].content[1].image_url.url');

@@ -215,10 +215,32 @@ export function parseChatCompletionRequest(body: unknown): ChatCompletionRequest
   if (!isPlainObject(body)) {
     throw new GatewayError('invalid_request', 'The request body must be a JSON object.', { param: null });
   }
+  const valid = parsePresentFields(body);
+  if (valid !== null) return valid;
+  // Invalid: the whole-object parse reports the first issue in the schema's own order, as always.
   const result = ChatCompletionRequestSchema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
   const { message, param } = describeIssue(result.error.issues[0]!);
   throw new GatewayError('invalid_request', message, { param });
+}
+
+const FIELD_SCHEMAS: Readonly<Record<string, z.ZodType>> = ChatCompletionRequestSchema.shape;
+
+/**
+ * The success path of `ChatCompletionRequestSchema.parse`, field by field over the keys the body
+ * has (a request carries a handful of the schema's ~45 optional fields; the object parse visits
+ * all of them: about 3× the CPU on a typical body). Same field schemas, same output (unknown keys
+ * dropped, absent ones absent); null as soon as anything is invalid or `messages` is missing.
+ */
+function parsePresentFields(body: Record<string, unknown>): ChatCompletionRequest | null {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(body)) {
+    if (!Object.hasOwn(FIELD_SCHEMAS, key)) continue;
+    const result = FIELD_SCHEMAS[key]!.safeParse(body[key]);
+    if (!result.success) return null;
+    if (result.data !== undefined) out[key] = result.data;
+  }
+  return out.messages === undefined ? null : (out as ChatCompletionRequest);
 }
 
 // ---------------------------------------------------------------------------------------------
