@@ -8,6 +8,7 @@ import { RedisRateLimiter } from './redis/redis-rate-limiter.ts';
 import { SqlKeyStore } from './sql/sql-key-store.ts';
 import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
 import { openSqlite, sqliteHandleOf, type SqliteSynchronous } from './sqlite/open-sqlite.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './sqlite/wal-checkpointer.ts';
 
 export interface StorageOptions {
   /** PORTICO_DATA_DIR; the embedded database is `<dataDir>/portico.db`. */
@@ -22,6 +23,13 @@ export interface StorageOptions {
   databaseSchema?: string;
   /** Redis key prefix (default `portico:rl:`). */
   redisPrefix?: string;
+  /**
+   * Embedded only: WAL checkpoints in a worker thread instead of inside a request's commit (the
+   * gateway; a short-lived CLI command keeps SQLite's automatic checkpoint). See wal-checkpointer.ts.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Problems that do not stop the store (a failed background checkpoint). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Storage {
@@ -66,7 +74,10 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     useRedis ? `redis:${redactUrl(options.redisUrl as string)} limits` : 'memory limits',
   ].join(' + ');
   let closed = false;
-  const ledger = new SqlUsageLedger(db, undefined, usePostgres ? undefined : sqliteHandleOf(db));
+  const sqlite = usePostgres ? undefined : sqliteHandleOf(db);
+  const checkpointer: WalCheckpointer | null =
+    sqlite && options.backgroundCheckpoints ? await startWalCheckpointer(sqlite, sqlitePath, { onError: options.onWarning }) : null;
+  const ledger = new SqlUsageLedger(db, undefined, sqlite);
   return {
     keyStore: new SqlKeyStore(db),
     ledger,
@@ -77,6 +88,7 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
       closed = true;
       await ledger.close(); // flushes the pending group commit
       await rateLimiter.close();
+      await checkpointer?.stop();
       await db.destroy();
     },
   };
