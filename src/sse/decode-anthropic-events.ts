@@ -15,6 +15,7 @@
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 import { GatewayError } from '../domain/errors.ts';
 import type { StreamEvent } from '../protocol/anthropic/messages.ts';
+import { fastTextDelta } from './fast-text-delta.ts';
 
 export interface DecodeAnthropicEventsOptions {
   /** Largest accepted `data` payload in UTF-8 bytes. Default 1 MiB. */
@@ -120,6 +121,11 @@ export class AnthropicEventParser {
     if (data === '[DONE]') return;
     if (exceedsBytes(data, this.maxEventBytes)) {
       this.fail(new GatewayError('upstream_protocol_error', `upstream SSE event exceeds ${this.maxEventBytes} bytes`));
+      return;
+    }
+    const delta = fastTextDelta(data);
+    if (delta !== null) {
+      this.events.push(delta);
       return;
     }
     let value: unknown;
