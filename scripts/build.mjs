@@ -5,7 +5,7 @@
 // every function and closure creation in a helper call (Object.defineProperty per closure), which
 // costs measurably on the hot path (docs/benchmark.md, "what changed"), and it compiles on start.
 // Not minified: stack traces stay readable.
-import { build } from 'esbuild';
+import { build, stop } from 'esbuild';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -19,18 +19,25 @@ export const BUNDLE = join(ROOT, 'dist', 'portico-node.mjs');
  * none may import a half-written file.
  */
 export async function buildNodeEntry() {
-  const result = await build({
-    entryPoints: [join(ROOT, 'src/runtime/node/main.ts')],
-    outfile: BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-    legalComments: 'none',
-    write: false,
-  });
+  let result;
+  try {
+    result = await build({
+      entryPoints: [join(ROOT, 'src/runtime/node/main.ts')],
+      outfile: BUNDLE,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'warning',
+      legalComments: 'none',
+      write: false,
+    });
+  } finally {
+    // esbuild's JS API runs its binary as a child service that would otherwise live (~25 MB) as long
+    // as the gateway does.
+    await stop();
+  }
   const code = result.outputFiles[0].contents;
   let current = null;
   try {

@@ -123,6 +123,11 @@ test('npm start runs the built bundle (no tsx transform at runtime); PORTICO_FRO
     try {
       const health = (await (await fetch(`${gateway.url}/health`)).json()) as { status: string; version: string };
       assert.deepEqual([health.status, health.version], ['ok', version], JSON.stringify(env));
+      // The build's esbuild service is stopped: the gateway keeps no child process around (Linux /proc).
+      const childrenFile = `/proc/${gateway.child.pid}/task/${gateway.child.pid}/children`;
+      if (existsSync(childrenFile) && !env.PORTICO_FROM_SOURCE) {
+        assert.equal(readFileSync(childrenFile, 'utf8').trim(), '', 'no child processes (esbuild service stopped)');
+      }
     } finally {
       await gateway.stop();
       rmSync(dataDir, { recursive: true, force: true });
