@@ -73,8 +73,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-/** node:crypto's SHA-256: synchronous and several times cheaper per call than WebCrypto's digest. */
-/** One-shot digest (node:crypto `hash`, Node ≥ 20.12): no Hash object per request, unlike createHash. */
+/**
+ * node:crypto's SHA-256: synchronous and several times cheaper per call than WebCrypto's digest;
+ * one-shot (`hash`, Node ≥ 20.12), so no Hash object per request.
+ */
 function nodeSha256(text: string): Uint8Array {
   return hash('sha256', text, 'buffer');
 }

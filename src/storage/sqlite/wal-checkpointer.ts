@@ -36,8 +36,7 @@ parentPort.on('message', (message) => {
   clearInterval(timer);
   checkpoint();
   db.close();
-  parentPort.postMessage({ type: 'stopped' });
-  parentPort.close();
+  parentPort.close(); // nothing left to run: the worker exits
 });
 parentPort.postMessage({ type: 'ready' });
 `;
@@ -57,37 +56,32 @@ export function startWalCheckpointer(database: Database.Database, path: string, 
   const driver = options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, intervalMs: options.intervalMs ?? 1000 } });
   worker.unref();
-  let stopped: (() => void) | null = null;
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // A worker that dies (could not load the driver, say) hands the checkpoints back to SQLite.
+  const handBack = (): void => {
+    if (!stopping && database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
+  };
+  void exited.then(handBack);
+  const stop = (): Promise<void> => {
+    stopping = true;
+    worker.ref(); // the last checkpoint keeps the process alive until it is done
+    worker.postMessage('stop'); // ignored by a worker that already exited
+    return exited;
+  };
   return new Promise((resolve) => {
-    const fallback = (): void => {
-      if (database.open) database.pragma(`wal_autocheckpoint = ${SQLITE_DEFAULT_AUTOCHECKPOINT}`);
-      stopped?.();
-    };
     worker.on('message', (message: { type: string; message?: string }) => {
       if (message.type === 'ready') {
         database.pragma('wal_autocheckpoint = 0');
-        resolve({
-          stop: () =>
-            new Promise<void>((done) => {
-              stopped = done;
-              worker.postMessage('stop');
-            }),
-        });
+        resolve({ stop });
       } else if (message.type === 'error') {
         options.onError?.(message.message ?? 'checkpoint failed');
-      } else if (message.type === 'stopped') {
-        stopped?.();
       }
     });
-    // The worker died (could not load the driver, say): SQLite's own checkpoints take over again.
     worker.on('error', (error) => {
       options.onError?.(error.message);
-      fallback();
-      resolve({ stop: async () => {} });
-    });
-    worker.on('exit', () => {
-      if (stopped === null) fallback();
-      else stopped();
+      handBack();
+      resolve({ stop });
     });
   });
 }
