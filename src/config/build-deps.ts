@@ -54,7 +54,8 @@ export async function buildDeps(options: BuildOptions): Promise<Built> {
     redisUrl: config.redisUrl?.reveal(),
     sqliteSynchronous: config.sqliteSynchronous,
     backgroundCheckpoints: true,
-    onWarning: (message) => logger.warn({ detail: message }, 'storage: background WAL checkpoint failed (retried next interval)'),
+    ledgerJournal: true,
+    onWarning: (message) => logger.warn({ detail: message }, 'storage'),
   });
   const prices: PriceTable = { ...DEFAULT_PRICES, ...(config.prices ?? {}) };
   const catalog = createModelCatalog({ aliases: config.aliases, models: config.models as never });

@@ -2,7 +2,8 @@
  * Measures durable ledger insert rates (docs/keys-and-usage.md):
  *   node --import tsx src/storage/measure-ledger-inserts.ts [rows] [postgres-url]
  * One awaited `record()` per row (group-committed with whatever else is in flight) (the gateway's durability contract), on SQLite WAL with
- * synchronous=FULL and =NORMAL, and on Postgres (sequential, and 16 in flight over a pool).
+ * synchronous=FULL and =NORMAL, each committed directly and through the gateway's ledger journal,
+ * and on Postgres (sequential, and 16 in flight over a pool).
  * A measuring script, not a test: nothing asserts on time.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import type { UsageRecord } from '../domain/usage/usage-record.ts';
 import { openPostgres } from './postgres/open-postgres.ts';
 import { SqlUsageLedger } from './sql/sql-usage-ledger.ts';
 import { openSqlite, sqliteHandleOf } from './sqlite/open-sqlite.ts';
+import { openSqliteLedgerWriter, type SqliteLedgerWriter } from './sqlite/sqlite-ledger-writer.ts';
 import { sql } from 'kysely';
 
 const rows = Number(process.argv[2] ?? 5000);
@@ -26,7 +28,7 @@ function row(i: number): UsageRecord {
   };
 }
 
-async function measure(label: string, ledger: SqlUsageLedger, concurrency: number): Promise<void> {
+async function measure(label: string, ledger: SqlUsageLedger, concurrency: number, writer?: SqliteLedgerWriter): Promise<void> {
   for (let i = 0; i < 200; i++) await ledger.record(row(1e9 + i + Math.floor(Math.random() * 1e6) * 1000)); // warm-up
   const start = performance.now();
   let next = 0;
@@ -35,6 +37,7 @@ async function measure(label: string, ledger: SqlUsageLedger, concurrency: numbe
       while (next < rows) await ledger.record(row(next++));
     }),
   );
+  writer?.catchUp(); // journaled: the batched applies belong to the cost
   const seconds = (performance.now() - start) / 1000;
   console.log(`${label.padEnd(44)} ${Math.round(rows / seconds).toString().padStart(7)} rows/s  (${rows} rows, ${(seconds * 1000 / rows).toFixed(3)} ms/row)`);
 }
@@ -42,12 +45,19 @@ async function measure(label: string, ledger: SqlUsageLedger, concurrency: numbe
 const dir = mkdtempSync(join(tmpdir(), 'portico-measure-'));
 try {
   for (const synchronous of ['FULL', 'NORMAL'] as const) {
-    const db = await openSqlite({ path: join(dir, `${synchronous}.db`), synchronous });
-    await measure(`sqlite record() WAL synchronous=${synchronous}`, new SqlUsageLedger(db, undefined, sqliteHandleOf(db)), 1);
-    await db.deleteFrom('usage_records').execute();
-    // 50 requests settling at once share group commits.
-    await measure(`sqlite record() WAL synchronous=${synchronous} 50 in flight`, new SqlUsageLedger(db, undefined, sqliteHandleOf(db)), 50);
-    await db.destroy();
+    for (const journal of [false, true]) {
+      const dataDir = mkdtempSync(join(dir, `${synchronous}-`));
+      const db = await openSqlite({ path: join(dataDir, 'portico.db'), synchronous });
+      const writer = openSqliteLedgerWriter(sqliteHandleOf(db)!, { dir: dataDir, journal, synchronous });
+      const ledger = new SqlUsageLedger(db, undefined, writer);
+      const label = `sqlite record() WAL synchronous=${synchronous}${journal ? ' + journal' : ''}`;
+      await measure(label, ledger, 1, writer);
+      await db.deleteFrom('usage_records').execute();
+      // 50 requests settling at once share group commits.
+      await measure(`${label} 50 in flight`, ledger, 50, writer);
+      await ledger.close();
+      await db.destroy();
+    }
   }
   if (postgresUrl) {
     const schema = `portico_measure_${process.pid}`;

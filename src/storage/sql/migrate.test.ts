@@ -26,7 +26,7 @@ describe('migrations', () => {
 
       db = await openSqlite({ path });
       const ids = (await db.selectFrom('portico_migrations').select('id').orderBy('id').execute()).map((r) => r.id);
-      assert.deepEqual(ids, ['001_keys_and_ledger', '002_daily_spend']);
+      assert.deepEqual(ids, ['001_keys_and_ledger', '002_daily_spend', '003_ledger_journal_position']);
       assert.equal(await new SqlUsageLedger(db).spendSince('key_b', Date.UTC(2026, 0, 1)), 5);
       assert.equal(await new SqlUsageLedger(db).spendSince('key_b', Date.UTC(2026, 0, 2)), 3);
       await db.destroy();

@@ -83,6 +83,20 @@ const MIGRATIONS: Migration[] = [
         on conflict (key_id, day) do nothing`.execute(db);
     },
   },
+  {
+    // The embedded store's ledger journal: how far it has been applied (sqlite/sqlite-ledger-writer.ts).
+    id: '003_ledger_journal_position',
+    async up(db, dialect) {
+      if (dialect !== 'sqlite') return;
+      await sql`create table if not exists ledger_journal_position (
+        id integer primary key check (id = 1),
+        generation integer not null,
+        seq integer not null,
+        byte_offset integer not null
+      )`.execute(db);
+      await sql`insert into ledger_journal_position (id, generation, seq, byte_offset) values (1, 0, 0, 0) on conflict (id) do nothing`.execute(db);
+    },
+  },
 ];
 
 async function applyPending(db: Kysely<PorticoDatabase>, dialect: SqlDialectName, now: number): Promise<string[]> {

@@ -3,8 +3,9 @@ import { invalidRequest } from '../../domain/errors.ts';
 import type { UsageCursor, UsageLedger, UsagePage, UsageQuery, UsageTotals } from '../../domain/usage/usage-ledger.ts';
 import type { UsageRecord } from '../../domain/usage/usage-record.ts';
 import { roundUsd, utcDayOf } from '../../domain/usage/usage-totals.ts';
-import { usageFields } from '../../domain/usage/usage-view.ts';
-import type { PorticoDatabase, UsageDailySpendTable, UsageRecordsTable } from './schema.ts';
+import type { SqliteLedgerWriter } from '../sqlite/sqlite-ledger-writer.ts';
+import { dailySpendOf, firstWholeDayFrom, toLedgerRow } from './ledger-rows.ts';
+import type { PorticoDatabase, UsageRecordsTable } from './schema.ts';
 
 /** Page cursor: the last row's (created_at, request_id, seq); seq breaks ties between equal request ids. */
 function encodeCursor(createdAt: number, requestId: string, seq: number): UsageCursor {
@@ -88,58 +89,21 @@ function toTotals(row: AggregateRow): UsageTotals {
   };
 }
 
-/** One usage_records row as written (the generated `seq` is the database's). */
-export type LedgerRow = Omit<UsageRecordsTable, 'seq'>;
-export type SpendRow = UsageDailySpendTable;
-
-/** The part of better-sqlite3 the prepared writer uses. */
-export interface SqliteHandle {
-  prepare(sql: string): { run(...params: unknown[]): unknown };
-  transaction(fn: (rows: LedgerRow[], spend: SpendRow[]) => void): (rows: LedgerRow[], spend: SpendRow[]) => unknown;
-}
-
-const LEDGER_COLUMNS = [
-  'request_id', 'key_id', 'created_at', 'created_day', 'model_requested', 'model_served', 'input_tokens',
-  'cache_read_tokens', 'cache_write_5m_tokens', 'cache_write_1h_tokens', 'output_tokens', 'reasoning_tokens',
-  'cost_usd', 'latency_ms', 'ttft_ms', 'status', 'error_code', 'cancelled', 'stream', 'choices',
-  'upstream_request_id', 'raw_usage',
-] as const satisfies ReadonlyArray<keyof LedgerRow>;
-
-/**
- * The same two statements the Kysely path runs, prepared once: the query builder's per-call
- * compilation was the largest cost of a request on the embedded store.
- */
-function preparedSqliteWriter(sqlite: SqliteHandle): (rows: LedgerRow[], spend: SpendRow[]) => void {
-  const insertRecord = sqlite.prepare(
-    `insert into usage_records (${LEDGER_COLUMNS.join(', ')}) values (${LEDGER_COLUMNS.map(() => '?').join(', ')})`,
-  );
-  const upsertSpend = sqlite.prepare(
-    'insert into usage_daily_spend (key_id, day, cost_usd, requests) values (?, ?, ?, ?) ' +
-      'on conflict (key_id, day) do update set cost_usd = usage_daily_spend.cost_usd + excluded.cost_usd, ' +
-      'requests = usage_daily_spend.requests + excluded.requests',
-  );
-  return sqlite.transaction((rows: LedgerRow[], spend: SpendRow[]) => {
-    for (const row of rows) insertRecord.run(...LEDGER_COLUMNS.map((column) => row[column]));
-    for (const entry of spend) upsertSpend.run(entry.key_id, entry.day, entry.cost_usd, entry.requests);
-  });
-}
-
 /**
  * UsageLedger over Kysely (SQLite embedded, Postgres at scale). `record` is one transaction (the
  * row + the key's daily spend rollup): it resolves after the database reported it committed
  * (SQLite WAL with the configured `synchronous`; Postgres with its `synchronous_commit`).
  */
 export class SqlUsageLedger implements UsageLedger {
-  /** SQLite only: the whole group commit as prepared statements in one synchronous transaction. */
-  private readonly writeSqlite: ((rows: LedgerRow[], spend: SpendRow[]) => void) | null;
-
+  /**
+   * @param sqlite SQLite only: the embedded store's synchronous writer (prepared statements, and
+   * in the gateway the journal); every read calls its catchUp() first. Without it, the query builder.
+   */
   constructor(
     private readonly db: Kysely<PorticoDatabase>,
     private readonly onClose: () => Promise<void> = async () => {},
-    sqlite?: SqliteHandle,
-  ) {
-    this.writeSqlite = sqlite ? preparedSqliteWriter(sqlite) : null;
-  }
+    private readonly sqlite?: SqliteLedgerWriter,
+  ) {}
 
   /** Records waiting for the next group commit, with the callers waiting on them. */
   private pending: Array<{ record: UsageRecord; resolve: () => void; reject: (error: unknown) => void }> = [];
@@ -181,48 +145,21 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   private async write(records: UsageRecord[]): Promise<void> {
-    const rows: LedgerRow[] = records.map((record) => ({
-      request_id: record.requestId,
-      key_id: record.keyId,
-      created_at: record.createdAt,
-      created_day: utcDayOf(record.createdAt),
-      model_requested: record.modelRequested,
-      model_served: record.modelServed,
-      ...usageFields(record),
-      status: record.status,
-      error_code: record.errorCode,
-      cancelled: record.cancelled ? 1 : 0,
-      stream: record.stream ? 1 : 0,
-      choices: record.choices,
-      upstream_request_id: record.upstreamRequestId,
-      raw_usage: record.rawUsage === undefined ? null : JSON.stringify(record.rawUsage),
-    }));
-    // One rollup row per key and day in this batch (a multi-row upsert may not name a key twice).
-    const spend = new Map<string, SpendRow>();
-    for (const row of rows) {
-      if (row.key_id === null) continue;
-      const id = `${row.key_id}\u0000${row.created_day}`;
-      const entry = spend.get(id);
-      if (entry) {
-        entry.cost_usd += row.cost_usd;
-        entry.requests += 1;
-      } else {
-        spend.set(id, { key_id: row.key_id, day: row.created_day, cost_usd: row.cost_usd, requests: 1 });
-      }
-    }
-    if (this.writeSqlite) {
-      this.writeSqlite(rows, [...spend.values()]);
+    const rows = records.map(toLedgerRow);
+    if (this.sqlite) {
+      this.sqlite.write(rows);
       return;
     }
+    const spend = dailySpendOf(rows);
     await this.db.transaction().execute(async (trx) => {
       // SQLite allows 32,766 bound parameters per statement: 22 columns → chunks of 1,000 rows.
       for (let offset = 0; offset < rows.length; offset += 1000) {
         await trx.insertInto('usage_records').values(rows.slice(offset, offset + 1000)).execute();
       }
-      if (spend.size === 0) return;
+      if (spend.length === 0) return;
       await trx
         .insertInto('usage_daily_spend')
-        .values([...spend.values()])
+        .values(spend)
         .onConflict((oc) =>
           oc.columns(['key_id', 'day']).doUpdateSet({
             cost_usd: sql`usage_daily_spend.cost_usd + excluded.cost_usd`,
@@ -242,11 +179,13 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   async totals(query: UsageQuery): Promise<UsageTotals> {
+    this.sqlite?.catchUp();
     const row = await this.filtered(query).select(AGGREGATES).executeTakeFirstOrThrow();
     return toTotals(row);
   }
 
   async totalsBy(query: UsageQuery, groupBy: 'model' | 'day' | 'key'): Promise<Array<UsageTotals & { group: string }>> {
+    this.sqlite?.catchUp();
     const column = groupBy === 'model' ? 'model_served' : groupBy === 'day' ? 'created_day' : 'key_id';
     const rows = await this.filtered(query)
       .select(AGGREGATES)
@@ -263,8 +202,8 @@ export class SqlUsageLedger implements UsageLedger {
    * rollup is read.
    */
   async spendSince(keyId: string, since: number): Promise<number> {
-    const dayStart = Date.parse(`${utcDayOf(since)}T00:00:00Z`);
-    const firstWholeDay = since === dayStart ? dayStart : dayStart + 86_400_000;
+    if (this.sqlite) return roundUsd(this.sqlite.spendSince(keyId, since));
+    const firstWholeDay = firstWholeDayFrom(since);
     const whole = await this.db
       .selectFrom('usage_daily_spend')
       .select(sql<string>`coalesce(sum(cost_usd), 0)`.as('spend'))
@@ -286,6 +225,7 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   async recent(limit: number, keyId?: string): Promise<UsageRecord[]> {
+    this.sqlite?.catchUp();
     let builder = this.db.selectFrom('usage_records').selectAll();
     if (keyId !== undefined) builder = builder.where('key_id', '=', keyId);
     const rows = await builder.orderBy('created_at', 'desc').orderBy('seq', 'desc').limit(limit).execute();
@@ -293,6 +233,7 @@ export class SqlUsageLedger implements UsageLedger {
   }
 
   async page(query: UsageQuery, options: { limit: number; after?: UsageCursor }): Promise<UsagePage> {
+    this.sqlite?.catchUp();
     let builder = this.filtered(query).selectAll();
     if (options.after !== undefined) {
       const [createdAt, requestId, seq] = decodeCursor(options.after);
@@ -312,6 +253,7 @@ export class SqlUsageLedger implements UsageLedger {
 
   async close(): Promise<void> {
     await this.flush();
+    this.sqlite?.close();
     await this.onClose();
   }
 }
