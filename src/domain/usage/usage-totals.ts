@@ -34,7 +34,17 @@ export function roundUsd(value: number): number {
   return Math.round(value * 1e10) / 1e10;
 }
 
+let lastDay = NaN;
+let lastDayText = '';
+
 /** `YYYY-MM-DD` (UTC) of a Unix ms timestamp: the `group_by=day` bucket. */
 export function utcDayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  // Every ledger row asks, nearly always for the same day: a Date and an ISO string per request
+  // showed in profiles. Pure: the cache only remembers the last answer.
+  const day = Math.floor(ms / 86_400_000);
+  if (day !== lastDay) {
+    lastDayText = new Date(ms).toISOString().slice(0, 10);
+    lastDay = day;
+  }
+  return lastDayText;
 }

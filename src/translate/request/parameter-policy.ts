@@ -66,12 +66,16 @@ export const PARAMETER_POLICY: Readonly<Record<keyof ChatCompletionRequest, Poli
   modalities: { kind: 'dropped', active: (v) => Array.isArray(v) && v.includes('audio') },
 };
 
+/** The dropped-class fields with their activity test, in the table's order (computed once, not per request). */
+const DROPPED = (Object.entries(PARAMETER_POLICY) as Array<[keyof ChatCompletionRequest, Policy]>).flatMap(([field, policy]) =>
+  policy.kind === 'dropped' && policy.active ? [{ field, active: policy.active }] : [],
+);
+
 /** Record `dropped` adjustments for the dropped-class fields and for unknown top-level fields. */
 export function applyParameterPolicy(req: ChatCompletionRequest, unknownFields: readonly string[], adj: Adjustments): void {
-  for (const [field, policy] of Object.entries(PARAMETER_POLICY) as Array<[keyof ChatCompletionRequest, Policy]>) {
-    if (policy.kind !== 'dropped') continue;
+  for (const { field, active } of DROPPED) {
     const value = req[field];
-    if (policy.active?.(value)) adj.add(field, 'dropped', 'not supported by Claude', true);
+    if (value !== undefined && active(value)) adj.add(field, 'dropped', 'not supported by Claude', true);
   }
   for (const field of unknownFields) adj.add(field, 'dropped', 'unknown field', true);
 }
