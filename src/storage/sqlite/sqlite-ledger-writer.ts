@@ -328,6 +328,7 @@ function tryLock(path: string): Database.Database | null {
   const lock = new Database(path);
   try {
     lock.pragma('busy_timeout = 0');
+    lock.pragma('journal_mode = MEMORY'); // nothing is ever written: no `-journal` file next to it
     lock.pragma('locking_mode = EXCLUSIVE');
     lock.exec('BEGIN EXCLUSIVE');
     return lock;
