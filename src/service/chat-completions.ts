@@ -312,8 +312,7 @@ export function formatCost(cost: number): string {
 
 function responseHeaders(context: RequestContext): Record<string, string> {
   const translated = context.translated!;
-  const headers: Record<string, string> = Object.assign({}, context.admission?.headers);
-  if (translated.adjustments.length > 0) headers['x-portico-adjustments'] = formatAdjustmentsHeader(translated.adjustments);
+  const headers: Record<string, string> = Object.assign({}, context.admission?.headers, adjustmentHeader(translated));
   headers['x-portico-model'] = translated.servedModel;
   return headers;
 }

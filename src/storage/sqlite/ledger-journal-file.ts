@@ -49,14 +49,11 @@ function decodeEntry(line: string): JournalEntry | null {
 }
 
 export class JournalFile {
-  private constructor(
-    readonly path: string,
-    private readonly fd: number,
-  ) {}
+  private constructor(private readonly fd: number) {}
 
   /** `a+`: the owner (creates the file, appends, truncates). `r`: another process catching up. */
   static open(path: string, mode: 'a+' | 'r'): JournalFile {
-    return new JournalFile(path, openSync(path, mode, 0o600));
+    return new JournalFile(openSync(path, mode, 0o600));
   }
 
   size(): number {

@@ -169,6 +169,21 @@ process.kill(process.pid, 'SIGKILL');
     assert.equal((await owner.ledger.totals({ keyId: 'key_s' })).cost_usd, 7);
   });
 
+  it('a reader that finds the journal shorter than the recorded offset rescans it once, then records its real end', async () => {
+    const first = await ledgerOn();
+    await first.ledger.record(sampleRecord({ requestId: 'req_short', keyId: 'key_o' }));
+    await first.close();
+    open.length = 0;
+    // As after a crash between truncating the journal and recording that: the database points past it.
+    const db = await openSqlite({ path: join(dir, 'portico.db') });
+    sqliteHandleOf(db)!.exec('update ledger_journal_position set byte_offset = 1000000');
+    await db.destroy();
+    const reader = await ledgerOn({ journal: false });
+    writeFileSync(join(dir, JOURNAL_FILE), '');
+    assert.equal((await reader.ledger.totals({ keyId: 'key_o' })).requests, 1);
+    assert.equal(reader.position().byte_offset, 0);
+  });
+
   it('starts a new generation once the journal is large and applied; lines of an older generation are never replayed', async () => {
     const { ledger, position } = await ledgerOn({ rotateAtBytes: 1024 });
     for (let i = 0; i < 6; i++) await ledger.record(sampleRecord({ keyId: 'key_r' }));

@@ -130,7 +130,9 @@ class LedgerStatements {
     const last = fresh.at(-1);
     let generation = position.generation;
     for (const entry of read.entries) if (entry.generation > generation) generation = entry.generation;
-    this.setPosition(last ? { generation: last.generation, seq: last.seq, offset: read.end } : { ...position, offset: Math.max(position.offset, read.end) });
+    // read.end is where the whole lines scanned end: after a truncation the database never keeps
+    // pointing past the file (which would rescan it from 0 on every read).
+    this.setPosition(last ? { generation: last.generation, seq: last.seq, offset: read.end } : { ...position, offset: read.end });
     return { applied: fresh.length, end: read.end, damaged: read.damaged, generation };
   }
 }
@@ -178,6 +180,9 @@ class DirectWriter implements SqliteLedgerWriter {
 class JournaledWriter implements SqliteLedgerWriter {
   readonly journaled = true;
   private pending: JournalEntry[] = [];
+  /** The last seq appended in this generation, and the journal's length in bytes. */
+  private seq = 0;
+  private offset = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private immediate: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
@@ -205,9 +210,6 @@ class JournaledWriter implements SqliteLedgerWriter {
     // One read transaction: the position and the sums come from the same snapshot.
     this.readSpend = db.transaction((keyId: string, since: number) => ({ spend: statements.spend(keyId, since), position: statements.position() }));
   }
-
-  private seq = 0;
-  private offset = 0;
 
   write(rows: LedgerRow[]): void {
     if (this.closed) throw new Error('the ledger journal is closed');
