@@ -245,13 +245,14 @@ export async function openChatStream(deps: ChatServiceDeps, context: RequestCont
           cancel: cancelled,
         },
   );
-  if (push) flow = push({ events: guard(onBatch), end: guard(onEnd), error: guard(onError) });
+  if (push) flow = push({ events: guard(onBatch), end: guard<void>(onEnd), error: guard(onError) });
   return output;
 
-  function guard<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
-    return (...args) => {
+  /** One argument, no rest parameters: this wraps the per-read callback (an array per call otherwise). */
+  function guard<A>(handler: (arg: A) => void): (arg: A) => void {
+    return (arg) => {
       try {
-        handler(...args);
+        handler(arg);
       } catch (error) {
         void internalFailure(error);
       }

@@ -85,6 +85,35 @@ describe('decodeAnthropicEvents', () => {
     assert.equal((events[0] as { delta: { text: string } }).delta.text, '÷€😀');
   });
 
+  it('decodes the same text however the reads split it: whole-character reads, split characters, invalid bytes, an inner U+FEFF', async () => {
+    const delta = (text: string) => `data: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })}\n\n`;
+    const events = [delta('÷€😀'), delta('\uFEFFkept'), delta('ascii'), delta('日本'), delta('end')];
+    const stream = Buffer.concat([Buffer.from('\uFEFF'), ...events.map((e) => Buffer.from(e))]);
+    // Invalid UTF-8 (a lone continuation byte, a truncated sequence) inside the third event's text.
+    const third = stream.indexOf('ascii');
+    const bytes = Buffer.concat([stream.subarray(0, third), Buffer.from([0x80, 0xe2, 0x82]), stream.subarray(third)]);
+    const expected = new TextDecoder().decode(bytes);
+    const texts = (list: StreamEvent[]) => list.map((e) => (e as { delta: { text: string } }).delta.text).join('|');
+    const reference = texts(await all(decodeAnthropicEvents(body([bytes]))));
+    assert.equal(reference, ['÷€😀', '\uFEFFkept', '\uFFFD\uFFFDascii', '日本', 'end'].join('|'));
+    assert.ok(expected.includes('\uFEFFkept'), 'only the leading BOM is dropped');
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 200; round++) {
+      const parts: Uint8Array[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(random() * (round % 2 === 0 ? 8 : 80));
+        parts.push(bytes.subarray(at, at + size));
+        at += size;
+      }
+      assert.equal(texts(await all(decodeAnthropicEvents(body(parts)))), reference, `round ${round}`);
+    }
+    // Reads that each end at an event boundary (the usual case): the same again.
+    const boundaries = events.map((e) => Buffer.from(e));
+    boundaries[0] = Buffer.concat([Buffer.from('\uFEFF'), boundaries[0]!]);
+    assert.equal(texts(await all(decodeAnthropicEvents(body(boundaries)))), ['÷€😀', '\uFEFFkept', 'ascii', '日本', 'end'].join('|'));
+  });
+
   it('ignores a stray data: [DONE] and drops an unterminated last event', async () => {
     const events = await all(decodeAnthropicEvents(body(['data: {"type":"ping"}\n\ndata: [DONE]\n\n', 'data: {"type":"message_stop"}'])));
     assert.deepEqual(events, [{ type: 'ping' }]);

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { UpstreamTimeoutError, type ByteFlow, type ByteSink, type TransportResponse } from '../../providers/transport/transport.ts';
+import type { CancelSignal } from '../../domain/cancellation.ts';
 
 /**
  * One upstream call as an undici dispatch handler: the parser hands the head and each body chunk
@@ -24,7 +25,7 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
   private resumeParser: (() => void) | null = null;
   /** Set when the caller's signal fired before undici connected the request. */
   private abortReason: Error | null = null;
-  private readonly signal: AbortSignal;
+  private readonly signal: CancelSignal;
   private listening = false;
 
   status = 0;
@@ -42,7 +43,7 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
   private released = false;
   private reader: BodyReader | null = null;
 
-  constructor(signal: AbortSignal) {
+  constructor(signal: CancelSignal) {
     this.signal = signal;
     this.head = new Promise((resolve, reject) => {
       this.resolveHead = resolve;
@@ -218,7 +219,7 @@ const PAUSE_AT_CHUNKS = 16;
 /** A fixed reason for our own aborts: an Error per call would capture a stack each time. */
 const RELEASED = Object.freeze(new Error('upstream body released by the reader'));
 
-function reasonOf(signal: AbortSignal): Error {
+function reasonOf(signal: CancelSignal): Error {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason : new Error('aborted');
 }
@@ -361,6 +362,8 @@ class PullReader implements BodyReader, AsyncIterator<Uint8Array> {
   }
 }
 
+const RESOLVED = Promise.resolve();
+
 const DETACHED: ByteSink = { data: () => {}, end: () => {}, error: () => {} };
 
 /**
@@ -407,7 +410,8 @@ class PushReader implements BodyReader, ByteFlow {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(this.flush);
+    // A resolved promise's then: Node's queueMicrotask wraps each callback in an AsyncResource (~2x the cost).
+    void RESOLVED.then(this.flush);
   }
 
   private readonly flush = (): void => {
