@@ -9,6 +9,7 @@ import { createChatCompletion } from '../service/chat-completions.ts';
 import type { ChatServiceDeps } from '../service/service-deps.ts';
 import type { SseSource } from '../service/sse-source.ts';
 import { renderError, type PlainResponse } from './error-response.ts';
+import type { CancelSignal } from '../domain/cancellation.ts';
 
 export interface ChatExchange {
   requestId: string;
@@ -19,7 +20,7 @@ export interface ChatExchange {
   /** Reads and parses the JSON body (throws GatewayError: invalid_json, request_too_large). */
   readBody: () => Promise<unknown>;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export type ChatAnswer =

@@ -1,4 +1,5 @@
 import type { Message, MessagesRequest, StreamEvent } from '../protocol/anthropic/messages.ts';
+import type { CancelSignal } from '../domain/cancellation.ts';
 
 export interface UpstreamMeta {
   /** Anthropic `request-id` header, logged beside ours. */
@@ -13,9 +14,9 @@ export interface UpstreamMeta {
  * Aborting `signal` cancels the upstream request at any stage.
  */
 export interface ChatProvider {
-  createMessage(request: MessagesRequest, signal: AbortSignal): Promise<{ message: Message; meta: UpstreamMeta }>;
+  createMessage(request: MessagesRequest, signal: CancelSignal): Promise<{ message: Message; meta: UpstreamMeta }>;
   /** Resolves once upstream answered 200 with an event stream. */
-  streamMessage(request: MessagesRequest, signal: AbortSignal): Promise<OpenedStream>;
+  streamMessage(request: MessagesRequest, signal: CancelSignal): Promise<OpenedStream>;
 }
 
 export interface OpenedStream {

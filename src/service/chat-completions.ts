@@ -22,6 +22,7 @@ import type { SseSource } from './sse-source.ts';
 import type { Admission, Principal } from './governance.ts';
 import { withRetries } from './retry.ts';
 import type { ChatServiceDeps } from './service-deps.ts';
+import type { CancelSignal } from '../domain/cancellation.ts';
 
 export interface ChatCall {
   /** The raw Authorization header. */
@@ -34,7 +35,7 @@ export interface ChatCall {
   /** Per-request strict mode (x-portico-strict header); undefined → the configured default. */
   strict: boolean | undefined;
   /** Aborts when the client goes away. */
-  signal: AbortSignal;
+  signal: CancelSignal;
 }
 
 export type ChatResult =
@@ -167,7 +168,7 @@ async function completeNonStreaming(deps: ChatServiceDeps, context: RequestConte
 async function callUpstream(
   deps: ChatServiceDeps,
   context: RequestContext,
-  signal: AbortSignal,
+  signal: CancelSignal,
 ): Promise<{ message: Message; requestId: string | null }> {
   return withRetries(
     async () => {
@@ -206,7 +207,7 @@ const STREAM_UPSTREAM_ABOVE_MAX_TOKENS = 21_333;
 async function createMessageViaStream(
   provider: ChatProvider,
   request: MessagesRequest,
-  signal: AbortSignal,
+  signal: CancelSignal,
   idleTimeoutMs: number,
 ): Promise<{ message: Message; meta: UpstreamMeta }> {
   const { events, meta } = await provider.streamMessage(request, signal);

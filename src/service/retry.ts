@@ -1,4 +1,5 @@
 import { GatewayError, type ErrorCode } from '../domain/errors.ts';
+import type { CancelSignal } from '../domain/cancellation.ts';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -25,7 +26,7 @@ const MAX_HONOURED_RETRY_AFTER_MS = 30_000;
 export async function withRetries<T>(
   attempt: (attemptNumber: number) => Promise<T>,
   policy: RetryPolicy,
-  signal: AbortSignal,
+  signal: CancelSignal,
   onRetry: (error: GatewayError, delayMs: number) => void = () => undefined,
   random: () => number = Math.random,
 ): Promise<T> {
@@ -55,7 +56,7 @@ function retryDelay(error: GatewayError, attemptNumber: number, policy: RetryPol
   return Math.round(random() * ceiling);
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+function sleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) return resolve();
     const timer = setTimeout(done, ms);

@@ -12,6 +12,7 @@ import { AnthropicEventParser, decodeAnthropicEvents } from '../../sse/decode-an
 import { mapUpstreamError } from '../../translate/error/map-upstream-error.ts';
 import type { BufferedIterator, ChatProvider, EventFlow, EventSink, OpenedStream, UpstreamMeta } from '../chat-provider.ts';
 import { UpstreamTimeoutError, type Transport, type TransportResponse } from '../transport/transport.ts';
+import type { CancelSignal } from '../../domain/cancellation.ts';
 
 export interface AnthropicProviderOptions {
   baseUrl: string;
@@ -30,7 +31,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Chat
    * for a non-streaming call also no body gap longer than that. The client's signal goes straight
    * to the transport and cancels the call at any stage.
    */
-  async function send(request: MessagesRequest, signal: AbortSignal, accept: string, stream: boolean): Promise<TransportResponse> {
+  async function send(request: MessagesRequest, signal: CancelSignal, accept: string, stream: boolean): Promise<TransportResponse> {
     if (options.apiKey === null) {
       throw new GatewayError(
         'upstream_not_configured',
@@ -122,7 +123,7 @@ function clientClosed(): GatewayError {
   return new GatewayError('client_closed_request', 'The client closed the request.');
 }
 
-function networkError(error: unknown, signal: AbortSignal, timeoutMs: number): GatewayError {
+function networkError(error: unknown, signal: CancelSignal, timeoutMs: number): GatewayError {
   if (error instanceof GatewayError) return error;
   if (error instanceof UpstreamTimeoutError) {
     return new GatewayError('upstream_timeout', `The upstream did not answer within ${timeoutMs} ms.`);

@@ -3,12 +3,13 @@
  * path can use a pooled undici client on Node (several times cheaper per request than fetch)
  * while Workers use fetch. Translation never sees it.
  */
+import type { CancelSignal } from '../../domain/cancellation.ts';
 export interface TransportRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
   /** The caller's signal (the client going away): aborting it cancels the request at any stage. */
-  signal: AbortSignal;
+  signal: CancelSignal;
   /** The response head must arrive within this (ms), else UpstreamTimeoutError. */
   headersTimeoutMs: number;
   /**

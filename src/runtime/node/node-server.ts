@@ -13,6 +13,7 @@ import type { ChatAnswer } from '../../http/chat-endpoint.ts';
 import { renderError } from '../../http/error-response.ts';
 import { parseJsonBody, tooLarge } from '../../http/read-json-body.ts';
 import { CapExceeded, readCapped } from './read-capped.ts';
+import { Cancellation, type CancelSignal } from '../../domain/cancellation.ts';
 
 export interface NodeServerOptions {
   /** Bugs in the direct path (never client mistakes). */
@@ -50,12 +51,13 @@ function isChatPath(url: string | undefined): boolean {
   return path === '/v1/chat/completions' || path === '/chat/completions';
 }
 
-/** A fixed reason: aborting without one builds a DOMException (and its stack) per request. */
+/** A fixed reason: an Error per disconnect would capture a stack each time. */
 const CLIENT_GONE = Object.freeze(new Error('client connection closed'));
 
 async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerResponse, options: NodeServerOptions): Promise<void> {
   const requestId = chat.newRequestId();
-  const controller = new AbortController();
+  // Not an AbortController: that, its signal and a listener cost ~3.4 µs per request on Node 20 (cancellation.ts).
+  const controller = new Cancellation();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort(CLIENT_GONE);
   });
@@ -63,8 +65,8 @@ async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerR
     requestId,
     authorization: header(req, 'authorization'),
     strict: header(req, 'x-portico-strict'),
-    readBody: () => readBody(req, res, chat.maxBodyBytes, controller.signal),
-    signal: controller.signal,
+    readBody: () => readBody(req, res, chat.maxBodyBytes, controller),
+    signal: controller,
   });
   if (answer.kind === 'plain') {
     answer.headers['content-length'] = String(Buffer.byteLength(answer.body));
@@ -110,7 +112,7 @@ function header(req: IncomingMessage, name: string): string | null {
 }
 
 /** The body with a hard byte cap: the declared length first, then while it streams in. */
-async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, signal: AbortSignal): Promise<unknown> {
+async function readBody(req: IncomingMessage, res: ServerResponse, maxBytes: number, signal: CancelSignal): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
   if (declared > maxBytes) {
     // Not read: the connection cannot be reused after the answer.
