@@ -79,6 +79,26 @@ describe('ledger journal (embedded store)', () => {
     assert.equal(await ledger.spendSince('key_j', 0), 0.75, 'applied rows are not counted twice');
   });
 
+  it('a large pending set (75 rows) is applied by one read with every row and value intact', async () => {
+    const { ledger, tableRows, db } = await ledgerOn();
+    const records = Array.from({ length: 75 }, (_, i) =>
+      sampleRecord({ requestId: `req_many_${i}`, keyId: i % 2 === 0 ? 'key_even' : 'key_odd', costUsd: (i + 1) / 1000, outputTokens: i, errorCode: i === 40 ? 'upstream_timeout' : null }),
+    );
+    await Promise.all(records.map((record) => ledger.record(record)));
+    assert.equal(tableRows(), 0, 'not applied yet');
+    const totals = await ledger.totals({});
+    assert.equal(tableRows(), 75);
+    assert.equal(totals.requests, 75);
+    const handle = sqliteHandleOf(db)!;
+    const stored = handle.prepare('select request_id, key_id, cost_usd, output_tokens, error_code from usage_records order by output_tokens').all() as Array<Record<string, unknown>>;
+    assert.deepEqual(
+      stored,
+      records.map((r) => ({ request_id: r.requestId, key_id: r.keyId, cost_usd: r.costUsd, output_tokens: r.outputTokens, error_code: r.errorCode })),
+    );
+    const evenSpend = records.filter((r) => r.keyId === 'key_even').reduce((sum, r) => sum + r.costUsd, 0);
+    assert.ok(Math.abs((await ledger.spendSince('key_even', 0)) - evenSpend) < 1e-12);
+  });
+
   it('applies in batches by row count and by time, off the request path', async () => {
     const { ledger, tableRows } = await ledgerOn({ applyAtRows: 3, applyAfterMs: 20 });
     for (let i = 0; i < 3; i++) await ledger.record(sampleRecord({ keyId: 'key_b' }));
