@@ -6,10 +6,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { rawChatConnection, rawChatRequest, startGateway, type RunningGateway } from '../helpers/gateway.ts';
 
 const DELTAS = 40_000;
 const TEXT = '~'.repeat(1000); // ~1 KB per event → ~40 MB of SSE upstream
@@ -55,13 +54,9 @@ after(async () => {
 });
 
 test('a client that stops reading pauses the upstream; reading again finishes the stream intact', async () => {
-  const url = new URL(gateway.url);
-  const socket = net.connect(Number(url.port), url.hostname);
-  await once(socket, 'connect');
-  const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'hi' }] });
+  const socket = await rawChatConnection(gateway);
   socket.write(
-    `POST /v1/chat/completions HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${gateway.masterKey}\r\n` +
-      `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    rawChatRequest(gateway, { model: 'claude-sonnet-4-6', max_tokens: 64000, stream: true, messages: [{ role: 'user', content: 'hi' }] }, { extraHeaders: 'connection: close\r\n' }),
   );
   socket.pause(); // read nothing
   await new Promise((resolve) => setTimeout(resolve, 1500));

@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import http from 'node:http';
-import net from 'node:net';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { rawChatConnection, rawChatRequest, startGateway, type RunningGateway } from '../helpers/gateway.ts';
 
 const PIECES = ['Grüße ', 'aus ', 'Köln — ', '日本語 ', '🚀', ' done'];
 const sse = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
@@ -66,17 +65,10 @@ after(async () => {
   upstream.close();
 });
 
-function requestText(version: '1.0' | '1.1', stream: boolean): string {
-  const url = new URL(gateway.url);
-  const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 100, stream, messages: [{ role: 'user', content: 'hi' }] });
-  return (
-    `POST /v1/chat/completions HTTP/${version}\r\nhost: ${url.host}\r\nauthorization: Bearer ${gateway.masterKey}\r\n` +
-    `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
-  );
-}
+const chatBody = (stream: boolean) => ({ model: 'claude-sonnet-4-6', max_tokens: 100, stream, messages: [{ role: 'user', content: 'hi' }] });
 
 /** Reads from the socket until `done(bytes)` says the response is complete. */
-function readUntil(socket: net.Socket, done: (bytes: Buffer) => boolean): Promise<Buffer> {
+function readUntil(socket: Socket, done: (bytes: Buffer) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let bytes = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
@@ -137,10 +129,8 @@ function streamedText(sseBody: string): string {
 }
 
 test('HTTP/1.1: exact chunk sizes in bytes, the terminator, and the connection stays usable', async () => {
-  const url = new URL(gateway.url);
-  const socket = net.connect(Number(url.port), url.hostname);
-  await once(socket, 'connect');
-  socket.write(requestText('1.1', true));
+  const socket = await rawChatConnection(gateway);
+  socket.write(rawChatRequest(gateway, chatBody(true)));
   const bytes = await readUntil(socket, (b) => {
     const parts = splitHead(b);
     return parts !== null && decodeChunked(parts.body).complete;
@@ -158,7 +148,7 @@ test('HTTP/1.1: exact chunk sizes in bytes, the terminator, and the connection s
   assert.ok(sseBody.endsWith('data: [DONE]\n\n'), sseBody.slice(-80));
 
   // Same connection, a JSON request: the stream left it in a clean state.
-  socket.write(requestText('1.1', false));
+  socket.write(rawChatRequest(gateway, chatBody(false)));
   const second = await readUntil(socket, (b) => {
     const p = splitHead(b);
     if (p === null) return false;
@@ -174,10 +164,8 @@ test('HTTP/1.1: exact chunk sizes in bytes, the terminator, and the connection s
 });
 
 test('HTTP/1.0: the stream is sent unchunked and the connection closes at its end', async () => {
-  const url = new URL(gateway.url);
-  const socket = net.connect(Number(url.port), url.hostname);
-  await once(socket, 'connect');
-  socket.write(requestText('1.0', true));
+  const socket = await rawChatConnection(gateway);
+  socket.write(rawChatRequest(gateway, chatBody(true), { version: '1.0' }));
   const bytes = await readUntil(socket, () => false); // until the server closes
   const parts = splitHead(bytes)!;
   assert.match(parts.head, /^HTTP\/1\.1 200/);

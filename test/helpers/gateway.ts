@@ -4,8 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -138,4 +139,28 @@ export async function spawnGateway(env: Record<string, string>, timeoutMs = 20_0
       await exited;
     },
   };
+}
+
+/**
+ * A raw TCP connection to the gateway and the bytes of one chat request on it, for tests that need
+ * what an HTTP client hides (exact framing, HTTP/1.0, a client that stops reading).
+ */
+export async function rawChatConnection(gateway: Pick<RunningGateway, 'url'>): Promise<net.Socket> {
+  const url = new URL(gateway.url);
+  const socket = net.connect(Number(url.port), url.hostname);
+  await once(socket, 'connect');
+  return socket;
+}
+
+export function rawChatRequest(
+  gateway: Pick<RunningGateway, 'url' | 'masterKey'>,
+  body: object,
+  options: { version?: '1.0' | '1.1'; extraHeaders?: string } = {},
+): string {
+  const text = JSON.stringify(body);
+  return (
+    `POST /v1/chat/completions HTTP/${options.version ?? '1.1'}\r\nhost: ${new URL(gateway.url).host}\r\n` +
+    `authorization: Bearer ${gateway.masterKey}\r\ncontent-type: application/json\r\n` +
+    `content-length: ${Buffer.byteLength(text)}\r\n${options.extraHeaders ?? ''}\r\n${text}`
+  );
 }

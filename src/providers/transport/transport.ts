@@ -4,6 +4,7 @@
  * while Workers use fetch. Translation never sees it.
  */
 import type { CancelSignal } from '../../domain/cancellation.ts';
+
 export interface TransportRequest {
   url: string;
   headers: Record<string, string>;

@@ -12,7 +12,8 @@ export class CapExceeded extends Error {
  * A Node stream's whole body, from 'data' events (no promise per chunk, one concat at the end),
  * stopping at `maxBytes`. Rejects with CapExceeded past the cap (the stream is paused and left to
  * the caller), with the stream's error, or with an Error when it closes before its end. Listeners
- * are removed once it settles. Shared by the request-body reader and the upstream JSON reader.
+ * are removed once it settles. The Node entry's request-body reader (the upstream body has its own
+ * capped reader in undici-call.ts: it is not a Readable).
  */
 export function readCapped(stream: Readable, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {

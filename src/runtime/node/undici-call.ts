@@ -34,7 +34,6 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
 
   /** Chunks not yet handed to the reader, and where the reader is in them. */
   private chunks: Buffer[] = [];
-  private size = 0;
   /** The parser is paused (onData returned false) until resume(). */
   private parserPaused = false;
   private ended = false;
@@ -95,7 +94,6 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
     const reader = this.reader;
     if (reader !== null && reader.take(chunk)) return !this.parserPaused;
     this.chunks.push(chunk);
-    this.size += chunk.length;
     if (this.chunks.length >= PAUSE_AT_CHUNKS || (reader !== null && reader.paused)) this.parserPaused = true;
     return !this.parserPaused;
   }
@@ -167,7 +165,6 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
     const held = this.chunks;
     if (held.length === 0) return NONE;
     this.chunks = [];
-    this.size = 0;
     return held;
   }
 
@@ -201,7 +198,6 @@ export class UndiciCall implements Dispatcher.DispatchHandler, TransportResponse
     if (this.released) return;
     this.released = true;
     this.chunks = [];
-    this.size = 0;
     this.stopListening();
     if (this.ended) return;
     this.abortCall?.(RELEASED);
@@ -225,7 +221,7 @@ function reasonOf(signal: CancelSignal): Error {
 }
 
 /** undici's timeout errors → the transport's UpstreamTimeoutError; anything else unchanged. */
-export function asTimeout(error: unknown): unknown {
+function asTimeout(error: unknown): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamTimeoutError('headers');
   if (code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamTimeoutError('body');
@@ -403,8 +399,8 @@ class PushReader implements BodyReader, ByteFlow {
   }
 
   settled(): void {
-    // Data that came first is delivered first; a paused reader sees the end after resume().
-    if (!this.paused || this.call.isEnded) this.schedule();
+    // Data that came first is delivered first; a paused reader sees the end after resume() (flush).
+    this.schedule();
   }
 
   private schedule(): void {
