@@ -2,7 +2,9 @@
  * The Node entry frames the SSE stream's HTTP/1.1 chunks itself (node-server.ts, chunkWriter):
  * checked here on the raw bytes, with multi-byte UTF-8 text (chunk sizes are bytes, not
  * characters), a second request on the same keep-alive connection (the stream ended cleanly), and
- * an HTTP/1.0 client (no chunking at all; the connection closes at the end).
+ * an HTTP/1.0 client (no chunking at all; the connection closes at the end). After its first
+ * piece a stream is written to the socket directly: two pipelined streams on one connection check
+ * that the second one's pieces (produced while the first still owns the socket) wait their turn.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -173,5 +175,39 @@ test('HTTP/1.0: the stream is sent unchunked and the connection closes at its en
   const sseBody = parts.body.toString('utf8');
   assert.equal(streamedText(sseBody), PIECES.join(''));
   assert.ok(sseBody.endsWith('data: [DONE]\n\n'), sseBody.slice(-80));
+  socket.destroy();
+});
+
+test('HTTP/1.1 pipelining: two streams requested at once arrive whole, in order, never interleaved', async () => {
+  const socket = await rawChatConnection(gateway);
+  // Both requests in one write: the second stream opens upstream while the first still streams.
+  socket.write(rawChatRequest(gateway, chatBody(true)) + rawChatRequest(gateway, chatBody(true)));
+  const responses = (b: Buffer): Array<{ head: string; decoded: ReturnType<typeof decodeChunked> }> => {
+    const out = [];
+    let rest = b;
+    while (out.length < 2) {
+      const parts = splitHead(rest);
+      if (parts === null) break;
+      const decoded = decodeChunked(parts.body);
+      out.push({ head: parts.head, decoded });
+      if (!decoded.complete) break;
+      rest = decoded.rest;
+    }
+    return out;
+  };
+  const bytes = await readUntil(socket, (b) => {
+    const found = responses(b);
+    return found.length === 2 && found[1]!.decoded.complete;
+  });
+  const [first, second] = responses(bytes);
+  for (const response of [first!, second!]) {
+    assert.match(response.head, /^HTTP\/1\.1 200/);
+    assert.ok(response.decoded.complete);
+    const sseBody = response.decoded.body.toString('utf8');
+    assert.equal(streamedText(sseBody), PIECES.join(''));
+    assert.ok(sseBody.endsWith('data: [DONE]\n\n'), sseBody.slice(-80));
+    assert.equal(sseBody.indexOf('data: [DONE]'), sseBody.length - 'data: [DONE]\n\n'.length, 'one [DONE], at the end');
+  }
+  assert.equal(second!.decoded.rest.length, 0, 'nothing after the second terminator');
   socket.destroy();
 });

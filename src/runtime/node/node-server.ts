@@ -7,6 +7,7 @@
  */
 import { getRequestListener } from '@hono/node-server';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Built } from '../../config/build-deps.ts';
 import { GatewayError } from '../../domain/errors.ts';
 import type { ChatAnswer } from '../../http/chat-endpoint.ts';
@@ -84,19 +85,58 @@ async function serveChat(chat: Built['chat'], req: IncomingMessage, res: ServerR
  * chunked encoding when it stored the head (`writeHead`); taking the framing over then is what
  * `chunkedEncoding = false` does (the head already says `Transfer-Encoding: chunked`). An HTTP/1.0
  * client gets no chunking from Node (it closes the connection at the end) and none from us.
+ *
+ * After the first piece (which carries the head), pieces go to the socket itself while this
+ * response owns it (`res.socket` is set only then: a pipelined response waits with none, and gets
+ * it with its buffered output flushed). `res.write` would cork the socket and uncork it on the
+ * next tick, per piece, for a single buffer. The socket's 'drain' is then the one to wait for:
+ * `onDrain` runs once after a write that returned false.
  */
-function chunkWriter(res: ServerResponse): { write(text: string): boolean; end(text: string): void } {
+function chunkWriter(res: ServerResponse, onDrain: () => void): ChunkWriter {
   if (!res.chunkedEncoding) {
     return {
       write: (text) => res.write(text),
       end: (text) => (text ? res.end(text) : res.end()),
+      detach: () => undefined,
     };
   }
   res.chunkedEncoding = false;
-  return {
-    write: (text) => res.write(text.length === 0 ? text : frame(text)),
-    end: (text) => res.end(text.length === 0 ? LAST_CHUNK : frame(text) + LAST_CHUNK),
+  let headSent = false;
+  let waitingOn: Socket | null = null;
+  const drained = (): void => {
+    waitingOn = null;
+    onDrain();
   };
+  return {
+    write: (text) => {
+      if (text.length === 0) return true;
+      const socket = res.socket;
+      if (!headSent || socket === null) {
+        headSent = true;
+        return res.write(frame(text));
+      }
+      if (socket.destroyed) return false; // as res.write: the close that follows cancels the stream
+      if (socket.write(frame(text))) return true;
+      if (waitingOn === null) {
+        waitingOn = socket;
+        socket.once('drain', drained);
+      }
+      return false;
+    },
+    end: (text) => res.end(text.length === 0 ? LAST_CHUNK : frame(text) + LAST_CHUNK),
+    detach: () => {
+      waitingOn?.off('drain', drained);
+      waitingOn = null;
+    },
+  };
+}
+
+interface ChunkWriter {
+  /** False when the client is behind: the writer's onDrain runs when it caught up. */
+  write(text: string): boolean;
+  end(text: string): void;
+  /** Stops waiting for a drain (the stream ended or the client left). */
+  detach(): void;
 }
 
 const LAST_CHUNK = '0\r\n\r\n';
@@ -146,19 +186,20 @@ function pipeToResponse(answer: Extract<ChatAnswer, { kind: 'stream' }>, res: Se
   // The client may have left while the upstream stream was opening: its 'close' already fired.
   if (res.destroyed) return Promise.resolve(cancel());
   return new Promise<void>((resolve) => {
+    const onDrain = (): void => source.resume();
+    const out = chunkWriter(res, onDrain);
     const detach = (): void => {
       res.off('close', onClose);
       res.off('drain', onDrain);
+      out.detach();
       resolve();
     };
     const onClose = (): void => {
       detach();
       cancel();
     };
-    const onDrain = (): void => source.resume();
     res.on('close', onClose);
     res.on('drain', onDrain);
-    const out = chunkWriter(res);
     source.pipe({
       write: (text) => out.write(text),
       end: (text) => {
