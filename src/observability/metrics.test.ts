@@ -105,3 +105,36 @@ test('no key secret or prefix ever becomes a label', async () => {
   assert.doesNotMatch(text, /sk-/);
   assert.match(text, /key_id="key_1"/);
 });
+
+test('counts kept between scrapes are handed over once: totals grow, never double, gauges show the moment of the scrape', async () => {
+  const metrics = createMetrics();
+  metrics.requestStarted('chat_completions');
+  metrics.requestStarted('chat_completions');
+  metrics.streamOpened();
+  metrics.requestFinished(testUsageRecord({ costUsd: 0.25 }), extras);
+  let text = await metrics.render();
+  assert.match(text, /portico_requests_total\{route="chat_completions",model="claude-sonnet-4-5",status="200"\} 1\n/);
+  assert.match(text, /portico_tokens_total\{model="claude-sonnet-4-5",key_id="key_abc",type="output"\} 50\n/);
+  assert.match(text, /portico_cost_usd_total\{model="claude-sonnet-4-5",key_id="key_abc"\} 0\.25\n/);
+  assert.match(text, /portico_in_flight_requests\{route="chat_completions"\} 1\n/);
+  assert.match(text, /portico_open_streams 1\n/);
+
+  // A scrape with nothing new in between changes nothing.
+  assert.equal(await metrics.render(), text);
+
+  metrics.requestFinished(testUsageRecord({ costUsd: 0.25 }), extras);
+  metrics.requestFinished(testUsageRecord({ status: 429, errorCode: 'rate_limited', costUsd: 0, outputTokens: 0 }), extras);
+  metrics.streamClosed();
+  text = await metrics.render();
+  assert.match(text, /portico_requests_total\{route="chat_completions",model="claude-sonnet-4-5",status="200"\} 2\n/);
+  assert.match(text, /portico_requests_total\{route="chat_completions",model="claude-sonnet-4-5",status="429"\} 1\n/);
+  assert.match(text, /portico_tokens_total\{model="claude-sonnet-4-5",key_id="key_abc",type="output"\} 100\n/);
+  assert.match(text, /portico_tokens_total\{model="claude-sonnet-4-5",key_id="key_abc",type="input"\} 300\n/);
+  assert.match(text, /portico_cost_usd_total\{model="claude-sonnet-4-5",key_id="key_abc"\} 0\.5\n/);
+  // Both in-flight requests finished (a third finish does not go below zero).
+  assert.match(text, /portico_in_flight_requests\{route="chat_completions"\} 0\n/);
+  assert.match(text, /portico_open_streams 0\n/);
+  // Every series once: the scrape-time hand-over adds no duplicate lines.
+  assert.equal(text.match(/^portico_requests_total\{/gm)?.length, 2);
+  assert.equal(text.match(/^# TYPE portico_in_flight_requests gauge$/gm)?.length, 1);
+});

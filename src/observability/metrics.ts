@@ -7,7 +7,7 @@
  * `key_id` is the key's id (bounded by the number of keys; `master` for the master key) — never a
  * key secret or prefix. Metric names and labels are documented in docs/observability.md.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type CounterConfiguration } from 'prom-client';
 import type { UsageRecord } from '../domain/usage/usage-record.ts';
 
 export interface RequestSummaryExtras {
@@ -77,6 +77,32 @@ export function modelLabel(record: Pick<UsageRecord, 'modelServed'>): string {
   return record.modelServed === '' ? 'unknown' : record.modelServed;
 }
 
+/**
+ * A counter whose increments are summed in a plain Map (one lookup per call, by a key the caller
+ * builds from the label values) and handed to prom-client when it is scraped: prom-client's `inc`
+ * validates and hashes the labels on every call. `labels` runs once per new key.
+ */
+function deferredCounter<T extends string>(
+  config: CounterConfiguration<T>,
+): (key: string, labels: () => Partial<Record<T, string | number>>, by: number) => void {
+  const pending = new Map<string, { labels: Partial<Record<T, string | number>>; by: number }>();
+  new Counter<T>({
+    ...config,
+    collect() {
+      for (const entry of pending.values()) {
+        if (entry.by === 0) continue;
+        this.inc(entry.labels, entry.by);
+        entry.by = 0;
+      }
+    },
+  });
+  return (key, labels, by) => {
+    const entry = pending.get(key);
+    if (entry === undefined) pending.set(key, { labels: labels(), by });
+    else entry.by += by;
+  };
+}
+
 export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const clock = options.clock ?? Date.now;
   const startedAt = clock();
@@ -84,7 +110,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   if (options.defaultMetrics === true) collectDefaultMetrics({ register: registry, prefix: 'portico_' });
 
   const registers = [registry];
-  const requestsTotal = new Counter({
+  const requestsTotal = deferredCounter({
     name: 'portico_requests_total',
     help: 'Finished requests by route, served model and HTTP status.',
     labelNames: ['route', 'model', 'status'] as const,
@@ -115,20 +141,34 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     labelNames: ['kind'] as const,
     registers,
   });
-  const inFlight = new Gauge({
+  // The two gauges are set when scraped, from plain counts kept per request: prom-client's
+  // inc/dec hash their labels on every call, two calls per request and two per stream.
+  const inFlightByRoute = new Map<string, number>();
+  let openStreamCount = 0;
+  new Gauge({
     name: 'portico_in_flight_requests',
     help: 'Requests currently being handled.',
     labelNames: ['route'] as const,
     registers,
+    collect() {
+      for (const [route, count] of inFlightByRoute) this.set({ route }, count);
+    },
   });
-  const openStreamsGauge = new Gauge({ name: 'portico_open_streams', help: 'SSE responses currently open.', registers });
-  const tokens = new Counter({
+  new Gauge({
+    name: 'portico_open_streams',
+    help: 'SSE responses currently open.',
+    registers,
+    collect() {
+      this.set(openStreamCount);
+    },
+  });
+  const tokens = deferredCounter({
     name: 'portico_tokens_total',
     help: 'Tokens by served model, key id and type (input = uncached input; cache_read; cache_write = 5m + 1h writes; output; reasoning ⊂ output).',
     labelNames: ['model', 'key_id', 'type'] as const,
     registers,
   });
-  const cost = new Counter({
+  const cost = deferredCounter({
     name: 'portico_cost_usd_total',
     help: 'Cost in USD at Anthropic list prices, by served model and key id.',
     labelNames: ['model', 'key_id'] as const,
@@ -158,7 +198,6 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
 
   // Plain numbers for snapshot(): prom-client's getters are async and the dashboard polls often.
   let inFlightCount = 0;
-  let openStreamCount = 0;
   let finished = 0;
   let errorCount = 0;
   const upstreamErrorCounts: Record<string, number> = {};
@@ -170,16 +209,16 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     contentType: registry.contentType,
     requestStarted(route) {
       inFlightCount += 1;
-      inFlight.inc({ route });
+      inFlightByRoute.set(route, (inFlightByRoute.get(route) ?? 0) + 1);
     },
     requestFinished(record, extras) {
       inFlightCount = Math.max(0, inFlightCount - 1);
-      inFlight.dec({ route: extras.route });
+      inFlightByRoute.set(extras.route, Math.max(0, (inFlightByRoute.get(extras.route) ?? 0) - 1));
       finished += 1;
       const model = modelLabel(record);
       const keyId = keyLabel(record.keyId);
       const stream = String(record.stream);
-      requestsTotal.inc({ route: extras.route, model, status: String(record.status) });
+      requestsTotal(`${extras.route}\n${model}\n${record.status}`, () => ({ route: extras.route, model, status: String(record.status) }), 1);
       if (record.status >= 400 || record.errorCode !== null) {
         errorCount += 1;
         requestErrors.inc({ route: extras.route, code: record.errorCode ?? `http_${record.status}` });
@@ -194,10 +233,10 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
         ['reasoning', record.reasoningTokens],
       ];
       for (const [type, n] of byType) {
-        if (n > 0) tokens.inc({ model, key_id: keyId, type }, n);
+        if (n > 0) tokens(`${model}\n${keyId}\n${type}`, () => ({ model, key_id: keyId, type }), n);
       }
       if (record.costUsd > 0) {
-        cost.inc({ model, key_id: keyId }, record.costUsd);
+        cost(`${model}\n${keyId}`, () => ({ model, key_id: keyId }), record.costUsd);
         const day = Math.floor(clock() / DAY_MS);
         if (day !== costDay) {
           costDay = day;
@@ -211,11 +250,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     },
     streamOpened() {
       openStreamCount += 1;
-      openStreamsGauge.inc();
     },
     streamClosed() {
       openStreamCount = Math.max(0, openStreamCount - 1);
-      openStreamsGauge.dec();
     },
     upstreamError(type) {
       upstreamErrorCounts[type] = (upstreamErrorCounts[type] ?? 0) + 1;
