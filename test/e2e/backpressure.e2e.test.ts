@@ -5,21 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { rawChatConnection, rawChatRequest, startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { anthropicSse as sse, rawChatConnection, rawChatRequest, startGatewayOverUpstream, type RunningGateway } from '../helpers/gateway.ts';
 
 const DELTAS = 40_000;
 const TEXT = '~'.repeat(1000); // ~1 KB per event → ~40 MB of SSE upstream
-const sse = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
-let upstream: http.Server;
 let gateway: RunningGateway;
+let stop: () => Promise<void>;
 const progress = { written: 0, finished: false };
 
 before(async () => {
-  upstream = http.createServer((req, res) => {
+  ({ gateway, close: stop } = await startGatewayOverUpstream((req, res) => {
     req.resume();
     req.on('end', async () => {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'request-id': 'req_bp' });
@@ -41,17 +38,10 @@ before(async () => {
       );
       progress.finished = true;
     });
-  });
-  upstream.listen(0, '127.0.0.1');
-  await once(upstream, 'listening');
-  gateway = await startGateway({ upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  }));
 });
 
-after(async () => {
-  await gateway.close();
-  upstream.closeAllConnections();
-  upstream.close();
-});
+after(() => stop());
 
 test('a client that stops reading pauses the upstream; reading again finishes the stream intact', async () => {
   const socket = await rawChatConnection(gateway);

@@ -7,20 +7,17 @@
  * that the second one's pieces (produced while the first still owns the socket) wait their turn.
  */
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { after, before, test } from 'node:test';
-import { rawChatConnection, rawChatRequest, startGateway, type RunningGateway } from '../helpers/gateway.ts';
+import { anthropicSse as sse, rawChatConnection, rawChatRequest, startGatewayOverUpstream, type RunningGateway } from '../helpers/gateway.ts';
 
 const PIECES = ['Grüße ', 'aus ', 'Köln — ', '日本語 ', '🚀', ' done'];
-const sse = (type: string, data: object): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 
-let upstream: http.Server;
 let gateway: RunningGateway;
+let stop: () => Promise<void>;
 
 before(async () => {
-  upstream = http.createServer((req, res) => {
+  ({ gateway, close: stop } = await startGatewayOverUpstream((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => void (raw += chunk.toString()));
     req.on('end', () => {
@@ -55,17 +52,10 @@ before(async () => {
       };
       next();
     });
-  });
-  upstream.listen(0, '127.0.0.1');
-  await once(upstream, 'listening');
-  gateway = await startGateway({ upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  }));
 });
 
-after(async () => {
-  await gateway.close();
-  upstream.closeAllConnections();
-  upstream.close();
-});
+after(() => stop());
 
 const chatBody = (stream: boolean) => ({ model: 'claude-sonnet-4-6', max_tokens: 100, stream, messages: [{ role: 'user', content: 'hi' }] });
 

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -163,4 +164,28 @@ export function rawChatRequest(
     `authorization: Bearer ${gateway.masterKey}\r\ncontent-type: application/json\r\n` +
     `content-length: ${Buffer.byteLength(text)}\r\n${options.extraHeaders ?? ''}\r\n${text}`
   );
+}
+
+/** One Anthropic SSE event as the API frames it (`type` is repeated inside the data, as Anthropic does). */
+export function anthropicSse(type: string, data: object): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+/**
+ * An in-process gateway in front of a hand-written upstream (a plain node:http handler), for tests
+ * that control the upstream's bytes and timing themselves. `close` stops both.
+ */
+export async function startGatewayOverUpstream(handler: http.RequestListener): Promise<{ gateway: RunningGateway; close(): Promise<void> }> {
+  const upstream = http.createServer(handler);
+  upstream.listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  const gateway = await startGateway({ upstreamUrl: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` });
+  return {
+    gateway,
+    async close() {
+      await gateway.close();
+      upstream.closeAllConnections();
+      upstream.close();
+    },
+  };
 }
