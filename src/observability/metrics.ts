@@ -103,6 +103,12 @@ function deferredCounter<T extends string>(
   };
 }
 
+function sum(values: Iterable<number>): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
 export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   const clock = options.clock ?? Date.now;
   const startedAt = clock();
@@ -197,7 +203,6 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
   });
 
   // Plain numbers for snapshot(): prom-client's getters are async and the dashboard polls often.
-  let inFlightCount = 0;
   let finished = 0;
   let errorCount = 0;
   const upstreamErrorCounts: Record<string, number> = {};
@@ -208,11 +213,9 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     registry,
     contentType: registry.contentType,
     requestStarted(route) {
-      inFlightCount += 1;
       inFlightByRoute.set(route, (inFlightByRoute.get(route) ?? 0) + 1);
     },
     requestFinished(record, extras) {
-      inFlightCount = Math.max(0, inFlightCount - 1);
       inFlightByRoute.set(extras.route, Math.max(0, (inFlightByRoute.get(extras.route) ?? 0) - 1));
       finished += 1;
       const model = modelLabel(record);
@@ -268,7 +271,7 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
       const now = clock();
       return {
         uptimeSeconds: Math.max(0, Math.floor((now - startedAt) / 1000)),
-        inFlightRequests: inFlightCount,
+        inFlightRequests: sum(inFlightByRoute.values()),
         openStreams: openStreamCount,
         requests: finished,
         errors: errorCount,
